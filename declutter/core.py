@@ -1,0 +1,122 @@
+"""The pipeline: input -> decode -> parse/segment -> features -> score -> smooth -> label -> Document."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from declutter import features_html, features_text
+from declutter.decode import decode_bytes, looks_like_html
+from declutter.document import Block, Document
+from declutter.errors import DeclutterError
+from declutter.label import reasons_for
+from declutter.model import Model, load_model
+from declutter.parse import adopt_tree, clean_tree, page_title, parse_html
+from declutter.segment_html import segment_html
+from declutter.segment_text import segment_text
+from declutter.settings import Options
+from declutter.smooth import decide, smooth
+from declutter.title import html_title, text_title
+
+HTML_MODEL = "html"
+TEXT_MODEL = "text"
+
+
+def clean(page: Any, *, options: Options | None = None, **kwargs: Any) -> Document:
+    """Score every block of ``page`` and label it content or junk.
+
+    ``page`` may be bytes (any encoding), an HTML or plain-text ``str``, a bs4 tree or an lxml element.
+    Empty input gives an empty Document; undecodable or unsupported input raises DeclutterError.
+    Keyword options are those of :class:`declutter.Options` (``input_kind``, ``url``, ``encoding``,
+    ``favor``, ``threshold``).
+    """
+    if options is None:
+        options = Options(**kwargs)
+    elif kwargs:
+        options = dataclasses.replace(options, **kwargs)
+    return _clean(page, options)
+
+
+def extract(page: Any, *, options: Options | None = None, **kwargs: Any) -> str:
+    """The article text of ``page``: ``clean(page, ...).text``."""
+    return clean(page, options=options, **kwargs).text
+
+
+def _clean(page: Any, opts: Options) -> Document:
+    encoding: str | None = None
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        data = bytes(page)
+        if len(data) > opts.max_input_size:
+            raise DeclutterError(f"input is {len(data):,} bytes, over the limit of {opts.max_input_size:,}")
+        if not data.strip():
+            return Document(input_kind="text" if opts.input_kind == "auto" else opts.input_kind, url=opts.url)
+        text, encoding = decode_bytes(data, opts.encoding)
+    elif isinstance(page, str):
+        if len(page) > opts.max_input_size:
+            raise DeclutterError(f"input is {len(page):,} characters, over the limit of {opts.max_input_size:,}")
+        text = page
+    else:
+        root = adopt_tree(page)
+        return _from_tree(root, opts, encoding=None)
+    text = text.replace("\x00", "")
+    kind = opts.input_kind
+    if kind == "auto":
+        kind = "html" if looks_like_html(text) else "text"
+    if not text.strip():
+        return Document(input_kind=kind, encoding=encoding, url=opts.url)
+    if kind == "html":
+        return _from_tree(parse_html(text), opts, encoding=encoding)
+    return _from_text(text, opts, encoding=encoding)
+
+
+def _from_tree(root: Any, opts: Options, encoding: str | None) -> Document:
+    stated = page_title(root)
+    segments = segment_html(clean_tree(root))
+    title = html_title(stated, segments)
+    model = load_model(HTML_MODEL)
+    X = features_html.html_features(segments, title)
+    blocks = [
+        Block(text=s.text, kind=s.kind, level=s.level, tag=s.tag, path=s.path, index=i)
+        for i, s in enumerate(segments)
+    ]
+    return _score(blocks, X, features_html.FEATURES, model, opts, title, "html", encoding)
+
+
+def _from_text(text: str, opts: Options, encoding: str | None) -> Document:
+    segments = segment_text(text)
+    model = load_model(TEXT_MODEL)
+    X = features_text.text_features(segments)
+    blocks = [
+        Block(text=s.text, kind=s.kind, level=s.level, index=i, new_paragraph=s.new_paragraph)
+        for i, s in enumerate(segments)
+    ]
+    return _score(blocks, X, features_text.FEATURES, model, opts, text_title(segments), "text", encoding)
+
+
+def _columns(X: np.ndarray, names: tuple[str, ...], model: Model) -> np.ndarray:
+    if tuple(model.features) == names:
+        return X
+    col = {n: i for i, n in enumerate(names)}
+    missing = [f for f in model.features if f not in col]
+    if missing:
+        raise DeclutterError(f"model {model.name} needs features this version does not compute: {missing[:5]}")
+    return X[:, [col[f] for f in model.features]]
+
+
+def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Model, opts: Options,
+           title: str | None, kind: str, encoding: str | None) -> Document:
+    threshold = opts.threshold if opts.threshold is not None else model.threshold(opts.favor)
+    doc = Document(blocks=blocks, title=title, input_kind=kind, encoding=encoding, url=opts.url,
+                   threshold=threshold)
+    if not blocks:
+        return doc
+    raw = model.predict(_columns(X, names, model))
+    scores = smooth(raw, model.smoothing)
+    keep = decide(scores, threshold, model.smoothing)
+    for b, s, k, row in zip(blocks, scores, keep, X):
+        b.score = float(s)
+        b.label = "content" if k else "junk"
+        b.reasons = reasons_for(row, names, b.label)
+    return doc

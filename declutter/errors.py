@@ -1,0 +1,13 @@
+"""The one exception type the library raises for input it cannot handle."""
+
+
+class DeclutterError(ValueError):
+    """Raised for input that cannot be turned into text at all (binary data, a PDF, a wrong type).
+
+    Empty or whitespace-only input, and pages that hold no visible text, are not errors: they give an
+    empty :class:`~declutter.Document`.
+    """
+
+
+class DecodeError(DeclutterError):
+    """Bytes that no encoding turns into text without loss (binary data, or a document format that is not HTML)."""

@@ -1,0 +1,128 @@
+"""Block scorers as data: a model file is loaded once and evaluated with numpy only.
+
+Two formats, told apart by their ``format`` field:
+
+* ``declutter-trees/1``: an additive tree ensemble (exported from LightGBM by ``declutter.train``), flattened
+  into parallel node arrays and evaluated for all trees at once, one tree level per numpy step.
+* ``declutter-linear/1``: a logistic model with hand-set or fitted weights.
+
+Both carry the ordered feature names they expect, the thresholds that ``favor=`` maps to, and smoothing
+parameters, so the pipeline never hard-codes a number that belongs to a model.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+DEFAULT_THRESHOLDS = {"precision": 0.6, "balanced": 0.5, "recall": 0.35}
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    version: str
+    features: tuple[str, ...]
+    thresholds: dict[str, float]
+    smoothing: dict[str, float]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def raw(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Probability-like score per row of ``X`` (rows = blocks, columns = ``self.features``)."""
+        if X.shape[0] == 0:
+            return np.zeros(0)
+        if X.shape[1] != len(self.features):
+            raise ValueError(f"model {self.name} expects {len(self.features)} features, got {X.shape[1]}")
+        z = self.raw(np.asarray(X, dtype=np.float64))
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+
+    def threshold(self, favor: str) -> float:
+        return float(self.thresholds.get(favor, DEFAULT_THRESHOLDS[favor]))
+
+
+@dataclass(frozen=True)
+class LinearModel(Model):
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    bias: float = 0.0
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.weights + self.bias
+
+
+@dataclass(frozen=True)
+class TreeModel(Model):
+    feature: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    threshold_: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    left: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    right: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    default_left: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    value: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    roots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    depth: int = 0
+    base: float = 0.0
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        n = X.shape[0]
+        node = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
+        rows = np.arange(n)[:, None]
+        feat_of, thr_of = self.feature, self.threshold_
+        for _ in range(self.depth):
+            f = feat_of[node]
+            inner = f >= 0
+            if not inner.any():
+                break
+            x = X[rows, np.maximum(f, 0)]
+            go_left = np.where(np.isnan(x), self.default_left[node], x <= thr_of[node])
+            nxt = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(inner, nxt, node)
+        return self.value[node].sum(axis=1) + self.base
+
+
+def model_from_dict(d: dict[str, Any], name: str = "model") -> Model:
+    common = dict(
+        name=d.get("name", name),
+        version=str(d.get("version", "0")),
+        features=tuple(d["features"]),
+        thresholds={**DEFAULT_THRESHOLDS, **d.get("thresholds", {})},
+        smoothing=dict(d.get("smoothing", {})),
+        meta=dict(d.get("meta", {})),
+    )
+    fmt = d.get("format")
+    if fmt == "declutter-linear/1":
+        return LinearModel(**common, weights=np.asarray(d["weights"], dtype=np.float64), bias=float(d["bias"]))
+    if fmt == "declutter-trees/1":
+        t = d["trees"]
+        return TreeModel(
+            **common,
+            feature=np.asarray(t["feature"], dtype=np.int32),
+            threshold_=np.asarray(t["threshold"], dtype=np.float64),
+            left=np.asarray(t["left"], dtype=np.int32),
+            right=np.asarray(t["right"], dtype=np.int32),
+            default_left=np.asarray(t["default_left"], dtype=bool),
+            value=np.asarray(t["value"], dtype=np.float64),
+            roots=np.asarray(t["roots"], dtype=np.int32),
+            depth=int(t["depth"]),
+            base=float(t.get("base", 0.0)),
+        )
+    raise ValueError(f"unknown model format {fmt!r}")
+
+
+@lru_cache(maxsize=8)
+def load_model(name: str) -> Model:
+    """Load ``declutter/data/models/<name>.json[.gz]`` once per process."""
+    base = resources.files("declutter") / "data" / "models"
+    gz = base / f"{name}.json.gz"
+    if gz.is_file():
+        d = json.loads(gzip.decompress(gz.read_bytes()))
+    else:
+        d = json.loads((base / f"{name}.json").read_text(encoding="utf-8"))
+    return model_from_dict(d, name)

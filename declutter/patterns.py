@@ -1,0 +1,45 @@
+"""Text patterns used by the features, compiled once. Shapes, not phrases of any one page."""
+
+from __future__ import annotations
+
+import re
+
+TERMINAL = re.compile(r"[.!?…。！？]['\"”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+#: "Field: value" — a short label (1–4 words, no sentence punctuation) then a colon and a value.
+KEY_VALUE = re.compile(r"^[^\W\d_][\w'’ /&()-]{0,30}?\s?[:：]\s*\S.{0,200}$", re.U)
+#: Counters and ratings: "Views: 6455", "4.4 / 5", "(65 voted)", "88%", "1.2k views", "★★★★☆".
+COUNTER = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:/|out of|von|sur|de)\s*\d+\b|\(\s*\d+\s*\w*\s*\)|\b\d+(?:[.,]\d+)?\s?%|"
+    r"\b\d+(?:[.,]\d+)?[kKmM]?\s+(?:views?|likes?|shares?|comments?|votes?|voted|reviews?|ratings?|"
+    r"replies|reads?|followers?|downloads?|answers?)\b|[★☆]{2,}",
+    re.I,
+)
+URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|org|net|io|de|fr|co|uk)\b", re.I)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+PHONE = re.compile(r"(?:\+|\b)\d[\d ().-]{7,}\d\b")
+DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b",
+    re.I,
+)
+#: Interface phrases common to many sites and languages (share bars, cookie lines, menus, pagination).
+BOILERPLATE = re.compile(
+    r"\b(?:skip to (?:main )?content|cookie|cookies|privacy policy|terms of (?:use|service)|all rights reserved|"
+    r"copyright|subscribe|newsletter|sign (?:up|in)|log ?in|log ?out|register|share (?:this|on)|"
+    r"follow us|read more|continue reading|load more|show more|back to top|previous|next page|"
+    r"related (?:posts|articles)|you may also like|advertisement|sponsored|powered by|"
+    r"improve this (?:answer|question)|add a comment|reply|permalink|posted (?:by|on|in)|"
+    r"datenschutz|impressum|mentions légales|politique de confidentialité|política de privacidad|"
+    r"aviso legal|leggi anche|lesen sie auch|voir aussi)\b|©",
+    re.I,
+)
+SEPARATORS = re.compile(r"[|»«›‹·•/>]")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_NORM = re.compile(r"[\W_]+", re.U)
+
+
+def normalise_line(text: str) -> str:
+    """A line's identity for repetition checks: lower-cased letters and digits only."""
+    return _NORM.sub(" ", text.lower()).strip()

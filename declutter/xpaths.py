@@ -1,0 +1,82 @@
+"""Every tag set, selector and class/id vocabulary the HTML path uses, in one place."""
+
+from __future__ import annotations
+
+#: Elements removed with their content before segmentation (their tail text is kept).
+DROP_TAGS: tuple[str, ...] = (
+    "script", "style", "template", "noscript", "svg", "math", "canvas", "iframe", "object", "embed",
+    "audio", "video", "map", "head", "select", "option", "textarea", "input", "button", "datalist",
+    "link", "meta", "base", "picture", "source", "track", "dialog",
+)
+
+#: Nodes a browser does not show.
+HIDDEN: str = (
+    "//*[@hidden or @aria-hidden='true' "
+    "or contains(translate(@style, 'DISPLAYNOE: ', 'displaynoe'), 'display:none') "
+    "or contains(translate(@style, 'VISBLTYHDEN: ', 'visbltyhden'), 'visibility:hidden') "
+    "or contains(concat(' ', normalize-space(@class), ' '), ' hidden ') "
+    "or contains(concat(' ', normalize-space(@class), ' '), ' sr-only ') "
+    "or contains(concat(' ', normalize-space(@class), ' '), ' visually-hidden ') "
+    "or contains(concat(' ', normalize-space(@class), ' '), ' screen-reader-text ')]"
+)
+
+#: Where the page states its own title, best first.
+TITLE_SOURCES: tuple[str, ...] = (
+    "//head/meta[@property='og:title']/@content",
+    "//head/title/text()",
+    "//title/text()",
+)
+
+#: Elements that start a new text block.
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt",
+        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption", "label",
+    }
+)
+
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+LIST_ITEM_TAGS: frozenset[str] = frozenset({"li", "dt", "dd"})
+TABLE_CELL_TAGS: frozenset[str] = frozenset({"td", "th"})
+CODE_TAGS: frozenset[str] = frozenset({"pre"})
+QUOTE_TAGS: frozenset[str] = frozenset({"blockquote"})
+PARAGRAPH_TAGS: frozenset[str] = frozenset({"p", "address", "figcaption", "caption", "summary"})
+
+#: Ancestors whose presence is a feature of a block (a flag each, in this order).
+CONTEXT_TAGS: tuple[str, ...] = (
+    "article", "main", "nav", "aside", "footer", "header", "form", "li", "table", "blockquote",
+    "figure", "section", "dl", "menu", "label", "fieldset", "details", "pre",
+)
+
+#: Class/id vocabularies: a token matches when it contains one of these words.
+#: Each group becomes one feature (nearest ancestor distance and count).
+CLASS_VOCAB: dict[str, tuple[str, ...]] = {
+    "content": ("content", "article", "post", "entry", "story", "body", "text", "main", "prose", "blog",
+                "markdown", "rich", "detail", "descr", "answer", "question", "message", "review"),
+    "nav": ("nav", "menu", "breadcrumb", "crumb", "pagination", "pager", "toc", "skip", "tab", "drawer",
+            "mega", "topbar", "toolbar", "dropdown"),
+    "aside": ("sidebar", "aside", "widget", "related", "recommend", "popular", "trending", "more", "latest",
+              "recent", "also", "teaser", "promo", "sponsor", "newsletter", "subscribe", "signup", "cta"),
+    "footer": ("footer", "foot", "copyright", "legal", "bottom", "colophon", "disclaimer"),
+    "header": ("header", "masthead", "banner", "brand", "logo", "top", "hero"),
+    "social": ("share", "social", "facebook", "twitter", "linkedin", "pinterest", "whatsapp", "follow",
+               "like", "tweet", "email"),
+    "meta": ("meta", "byline", "author", "date", "time", "tag", "categor", "label", "info", "publish",
+             "posted", "avatar", "bio", "profile"),
+    "comment": ("comment", "reply", "respond", "discussion", "disqus", "thread", "forum", "reaction"),
+    "ad": ("ad", "ads", "advert", "banner", "dfp", "gpt", "outbrain", "taboola", "affiliate", "commercial"),
+    "cookie": ("cookie", "consent", "gdpr", "privacy", "notice", "alert", "modal", "popup", "overlay"),
+    "card": ("card", "tile", "item", "thumb", "grid", "list", "feed", "excerpt", "summary", "snippet"),
+    "product": ("product", "price", "cart", "buy", "sku", "spec", "feature", "variant", "stock", "rating"),
+    "hidden": ("hidden", "hide", "collapse", "offscreen", "invisible"),
+}
+
+#: JSON-LD / og types that say what kind of page this is.
+PAGE_TYPE_HINTS: dict[str, tuple[str, ...]] = {
+    "article": ("article", "newsarticle", "blogposting", "report", "techarticle", "scholarlyarticle"),
+    "product": ("product", "offer", "aggregateoffer"),
+    "forum": ("discussionforumposting", "qapage", "question", "answer", "comment"),
+    "listing": ("itemlist", "collectionpage", "searchresultspage", "offercatalog"),
+}
