@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from declutter import features_html, features_text
-from declutter.decode import decode_bytes, looks_like_html
+from declutter.decode import clean_chars, decode_bytes, fix_mojibake, looks_like_html
 from declutter.document import Block, Document
 from declutter.errors import DeclutterError
 from declutter.label import reasons_for
@@ -27,13 +27,25 @@ TEXT_MODEL = "text"
 def clean(page: Any, *, options: Options | None = None, **kwargs: Any) -> Document:
     """Score every block of ``page`` and label it content or junk.
 
-    ``page`` may be bytes (any encoding), an HTML or plain-text ``str``, a bs4 tree or an lxml element.
-    Empty input gives an empty Document; undecodable or unsupported input raises DeclutterError.
-    Keyword options are those of :class:`declutter.Options` (``input_kind``, ``url``, ``encoding``,
-    ``favor``, ``threshold``).
+    ``page`` may be bytes (any encoding), an HTML or plain-text ``str``, a bs4 tree or an lxml element; the
+    caller's tree is never modified. Keyword options are those of :class:`declutter.Options`
+    (``input_kind``, ``url``, ``encoding``, ``favor``, ``threshold``).
+
+    Bad input never raises anything but :class:`DeclutterError`:
+
+    * empty or whitespace-only input, and pages with no visible text (only scripts, say), give an empty
+      Document (no blocks, ``text == ""``);
+    * binary data (a PDF, an image, random bytes), a wrong type (``None``, an ``int``), an unknown encoding
+      name, input over ``max_input_size`` and invalid options raise :class:`DeclutterError`
+      (:class:`DecodeError` for bytes that are not text).
+
+    Truncated or malformed markup, lone surrogates, NUL and other control characters, and UTF-8 that was
+    mis-decoded upstream ("cafÃ©") are repaired silently.
     """
     if options is None:
         options = Options(**kwargs)
+    elif not isinstance(options, Options):
+        raise DeclutterError(f"options must be a declutter.Options, not {type(options).__name__}")
     elif kwargs:
         options = dataclasses.replace(options, **kwargs)
     return _clean(page, options)
@@ -48,27 +60,37 @@ def _clean(page: Any, opts: Options) -> Document:
     encoding: str | None = None
     if isinstance(page, (bytes, bytearray, memoryview)):
         data = bytes(page)
-        if len(data) > opts.max_input_size:
-            raise DeclutterError(f"input is {len(data):,} bytes, over the limit of {opts.max_input_size:,}")
+        _check_size(len(data), "bytes", opts)
         if not data.strip():
-            return Document(input_kind="text" if opts.input_kind == "auto" else opts.input_kind, url=opts.url)
+            return _empty(opts, encoding=None)
         text, encoding = decode_bytes(data, opts.encoding)
     elif isinstance(page, str):
-        if len(page) > opts.max_input_size:
-            raise DeclutterError(f"input is {len(page):,} characters, over the limit of {opts.max_input_size:,}")
+        _check_size(len(page), "characters", opts)
         text = page
     else:
-        root = adopt_tree(page)
-        return _from_tree(root, opts, encoding=None)
-    text = text.replace("\x00", "")
+        return _from_tree(adopt_tree(page), opts, encoding=None)
+    text = fix_mojibake(clean_chars(text)).removeprefix("\ufeff")
     kind = opts.input_kind
     if kind == "auto":
         kind = "html" if looks_like_html(text) else "text"
     if not text.strip():
-        return Document(input_kind=kind, encoding=encoding, url=opts.url)
+        return _empty(opts, encoding=encoding, kind=kind)
     if kind == "html":
         return _from_tree(parse_html(text), opts, encoding=encoding)
     return _from_text(text, opts, encoding=encoding)
+
+
+def _check_size(size: int, unit: str, opts: Options) -> None:
+    if size > opts.max_input_size:
+        raise DeclutterError(f"input is {size:,} {unit}, over the limit of {opts.max_input_size:,}")
+
+
+def _empty(opts: Options, encoding: str | None, kind: str | None = None) -> Document:
+    if kind is None:
+        kind = "text" if opts.input_kind == "auto" else opts.input_kind
+    model = load_model(HTML_MODEL if kind == "html" else TEXT_MODEL)
+    threshold = float(opts.threshold) if opts.threshold is not None else model.threshold(opts.favor)
+    return Document(input_kind=kind, encoding=encoding, url=opts.url, threshold=threshold)
 
 
 def _from_tree(root: Any, opts: Options, encoding: str | None) -> Document:
@@ -101,13 +123,13 @@ def _columns(X: np.ndarray, names: tuple[str, ...], model: Model) -> np.ndarray:
     col = {n: i for i, n in enumerate(names)}
     missing = [f for f in model.features if f not in col]
     if missing:
-        raise DeclutterError(f"model {model.name} needs features this version does not compute: {missing[:5]}")
+        raise DeclutterError(f"model {model.name} needs features this version lacks: {missing[:5]}")
     return X[:, [col[f] for f in model.features]]
 
 
 def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Model, opts: Options,
            title: str | None, kind: str, encoding: str | None) -> Document:
-    threshold = opts.threshold if opts.threshold is not None else model.threshold(opts.favor)
+    threshold = float(opts.threshold) if opts.threshold is not None else model.threshold(opts.favor)
     doc = Document(blocks=blocks, title=title, input_kind=kind, encoding=encoding, url=opts.url,
                    threshold=threshold)
     if not blocks:
@@ -115,7 +137,7 @@ def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Mo
     raw = model.predict(_columns(X, names, model))
     scores = smooth(raw, model.smoothing)
     keep = decide(scores, threshold, model.smoothing)
-    for b, s, k, row in zip(blocks, scores, keep, X):
+    for b, s, k, row in zip(blocks, scores, keep, X, strict=True):
         b.score = float(s)
         b.label = "content" if k else "junk"
         b.reasons = reasons_for(row, names, b.label)

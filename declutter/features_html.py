@@ -1,142 +1,326 @@
 """Features of HTML blocks: text statistics, DOM context, class/id vocabulary, position, neighbours, page.
 
-Column order is ``FEATURES``; models name the columns they use.
+Column order is ``FEATURES``; models name the columns they use. Everything is computed per page with numpy:
+character classes come from the code points of all blocks at once, regexes run once over the joined page
+text, and container (subtree) aggregates are cumulative sums looked up by serial ranges.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from declutter import patterns, xpaths
-from declutter.segment_html import GROUPS, HtmlSegment
-from declutter.stopwords import page_language, stopword_share, tokens
+from declutter.segment_html import ANCESTOR_LEVELS, CONTEXT_BIT, GROUPS, HtmlSegment
+from declutter.stopwords import stoplists, word_languages
 
 _TAGS = ("p", "div", "li", "td", "tr", "span", "a", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dd", "dt",
-         "blockquote", "section", "article", "body", "figcaption", "label", "th")
+         "blockquote", "section", "article", "body", "figcaption", "label", "th", "ul", "header", "footer",
+         "nav", "aside", "form", "main", "figure", "table")
 _KINDS = ("heading", "paragraph", "list item", "table", "code", "quote", "other")
 
 _BASE = (
-    "log_chars", "log_words", "stop_share", "link_density", "log_links", "terminal_punct", "title_case_share",
-    "digit_share", "punct_share", "comma_share", "sentence_count", "key_value", "counter", "boilerplate_phrase",
-    "date_like", "log_images", "depth", "heading_level",
+    "log_chars", "log_words", "stop_share", "link_density", "log_links", "terminal_punct",
+    "title_case_share", "digit_share", "punct_share", "comma_share", "sentence_count", "key_value", "counter",
+    "boilerplate_phrase", "date_like", "log_images", "depth", "heading_level", "mean_word_len", "cjk_share",
+    "url_like", "junk_heading", "log_repeat", "list_depth",
 )
 _TAG_COLS = tuple(f"tag_{t}" for t in _TAGS)
 _KIND_COLS = tuple(f"kind_{k.replace(' ', '_')}" for k in _KINDS)
 _CTX_COLS = tuple(f"in_{t}" for t in xpaths.CONTEXT_TAGS)
-_CLASS_COLS = tuple(f"cls_{g}" for g in GROUPS) + tuple(f"clsany_{g}" for g in GROUPS)
+_CLASS_COLS = (tuple(f"cls_{g}" for g in GROUPS) + tuple(f"clsany_{g}" for g in GROUPS)
+               + tuple(f"own_{g}" for g in GROUPS))
+_ANC_STATS = ("log_blocks", "link_density", "log_chars", "share", "terminal", "log_words_mean")
+_ANC_COLS = tuple(f"anc{k + 1}_{s}" for k in range(ANCESTOR_LEVELS) for s in _ANC_STATS)
 _NEIGH = (
     "pos", "pos_rev", "chars_before_share", "chars_after_share", "prev_log_words", "next_log_words",
     "prev_link_density", "next_link_density", "win_log_words", "win_link_density", "win_terminal",
-    "container_blocks", "container_link_density", "container_log_chars", "container_share",
-    "repeats_title", "repeats_earlier", "dist_best", "in_best_container",
+    "prev_heading", "next_heading", "repeats_title", "repeats_earlier", "log_copies", "after_title",
+    "dist_title", "after_junk_heading", "dist_best", "in_best_container", "words_before_share",
+    "best_share", "same_tag_run",
 )
-_PAGE = ("page_log_blocks", "page_log_chars", "page_link_density", "page_has_article", "page_has_main")
-FEATURES: tuple[str, ...] = _BASE + _TAG_COLS + _KIND_COLS + _CTX_COLS + _CLASS_COLS + _NEIGH + _PAGE
+_PAGE = ("page_log_blocks", "page_log_chars", "page_link_density", "page_has_article", "page_has_main",
+         "page_has_language", "page_max_log_chars", "page_log_repeat_max", "page_comment",
+         "page_terminal_share", "page_log_title_words")
+FEATURES: tuple[str, ...] = (_BASE + _TAG_COLS + _KIND_COLS + _CTX_COLS + _CLASS_COLS + _ANC_COLS + _NEIGH
+                             + _PAGE)
 
 _CLASS_NEAR = 6  # distances beyond this count as "far"
+_TAG_ID = {t: i for i, t in enumerate(_TAGS)}
+_KIND_ID = {k: i for i, k in enumerate(_KINDS)}
+_WORD = re.compile(r"\w+")
+_KEY_VALUE_M = re.compile(patterns.KEY_VALUE.pattern, patterns.KEY_VALUE.flags | re.M)
+_SHORT = 120  # line patterns run only on blocks shorter than this (interface lines are short)
 
 
-def _row(seg: HtmlSegment, toks: list[str], lang: int) -> list[float]:
-    s = seg.text
-    n = len(s)
-    words = s.split()
-    n_words = len(toks)
-    digits = sum(1 for c in s if c.isdigit())
-    punct = sum(1 for c in s if not c.isalnum() and not c.isspace())
-    caps = sum(1 for w in words if w[:1].isupper())
-    row = [
-        math.log1p(n),
-        math.log1p(n_words),
-        stopword_share(toks, lang),
-        seg.link_chars / n if n else 0.0,
-        math.log1p(seg.n_links),
-        1.0 if patterns.TERMINAL.search(s) else 0.0,
-        caps / len(words) if words else 0.0,
-        digits / n if n else 0.0,
-        punct / n if n else 0.0,
-        s.count(",") / n_words if n_words else 0.0,
-        float(len(patterns.SENTENCE_END.findall(s))),
-        1.0 if n < 200 and patterns.KEY_VALUE.match(s) else 0.0,
-        1.0 if n < 300 and patterns.COUNTER.search(s) else 0.0,
-        1.0 if n < 300 and patterns.BOILERPLATE.search(s) else 0.0,
-        1.0 if n < 200 and patterns.DATE.search(s) else 0.0,
-        math.log1p(seg.n_images),
-        float(seg.depth),
-        float(seg.level if seg.kind == "heading" else 0),
-    ]
-    row.extend(1.0 if seg.tag == t else 0.0 for t in _TAGS)
-    row.extend(1.0 if seg.kind == k else 0.0 for k in _KINDS)
-    row.extend(1.0 if t in seg.context else 0.0 for t in xpaths.CONTEXT_TAGS)
-    row.extend(float(d) if 0 <= d <= _CLASS_NEAR else float(_CLASS_NEAR + 1) for d in seg.class_dist)
-    row.extend(1.0 if seg.class_any >> i & 1 else 0.0 for i in range(len(GROUPS)))
-    return row
+def _lower_pattern(p: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern for lower-cased text: ``re.I`` makes Python's engine several times slower."""
+    return re.compile(p.pattern, p.flags & ~re.I)
+
+
+_COUNTER = _lower_pattern(patterns.COUNTER)
+_BOILERPLATE = _lower_pattern(patterns.BOILERPLATE)
+_DATE = _lower_pattern(patterns.DATE)
+_URL = _lower_pattern(patterns.URL)
+_JUNK_HEADING = _lower_pattern(patterns.HTML_JUNK_HEADING)
+_TERMINAL_CHARS = frozenset(".!?…。！？")
+_CLOSERS = "'\"”’»)]"
+_CTX_IDS = tuple(CONTEXT_BIT[t] for t in xpaths.CONTEXT_TAGS)
+_COMMENT_BIT = 1 << GROUPS.index("comment")
+
+
+def _segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per-block sums of a per-character array (blocks are consecutive, non-empty slices)."""
+    return np.add.reduceat(values, starts) if values.size else np.zeros(starts.size)
+
+
+def _char_stats(texts: list[str]) -> dict[str, np.ndarray]:
+    """Counts of character classes per block, from the code points of the joined page text."""
+    joined = "\n".join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    space = (cp == 32) | (cp == 10) | (cp == 9)
+    digit = (cp >= 48) & (cp <= 57)
+    upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7))
+    lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0x24F) & (cp != 0xF7))
+    cjk = (((cp >= 0x3040) & (cp <= 0x30FF)) | ((cp >= 0x3400) & (cp <= 0x9FFF))
+           | ((cp >= 0xAC00) & (cp <= 0xD7AF)))
+    symbols = ((cp >= 0x2000) & (cp <= 0x2BFF)) | ((cp >= 0x3000) & (cp <= 0x303F))
+    other_letter = (cp >= 0x250) & ~cjk & ~symbols
+    alnum = digit | upper | lower | cjk | other_letter
+    punct = ~alnum & ~space
+    prev_space = np.concatenate(([True], space[:-1]))
+    word_start = ~space & prev_space
+    nxt_space = np.concatenate((space[1:], [True]))
+    stops = (cp == 46) | (cp == 33) | (cp == 63) | (cp == 0x3002) | (cp == 0xFF01) | (cp == 0xFF1F)
+    sent = stops & nxt_space
+    return {
+        "digit": _segment_sums(digit.astype(np.int32), starts),
+        "punct": _segment_sums(punct.astype(np.int32), starts),
+        "cjk": _segment_sums(cjk.astype(np.int32), starts),
+        "caps": _segment_sums((upper & word_start).astype(np.int32), starts),
+        "words": _segment_sums(word_start.astype(np.int32), starts),
+        "comma": _segment_sums((cp == 44).astype(np.int32), starts),
+        "sent": _segment_sums(sent.astype(np.int32), starts),
+        "lengths": lengths,
+    }
+
+
+def _regex_hits(pattern: re.Pattern[str], texts: list[str], select: np.ndarray) -> np.ndarray:
+    """1.0 for the selected blocks where ``pattern`` matches, from one pass over their joined text."""
+    out = np.zeros(len(texts))
+    chosen = np.flatnonzero(select)
+    if chosen.size == 0:
+        return out
+    parts = [texts[i] for i in chosen]
+    starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in parts])[:-1]))
+    pos = [m.start() for m in pattern.finditer("\n".join(parts))]
+    if pos:
+        out[chosen[np.searchsorted(starts, np.asarray(pos), side="right") - 1]] = 1.0
+    return out
+
+
+def _terminal(text: str) -> float:
+    t = text.rstrip(_CLOSERS)
+    return 1.0 if t and t[-1] in _TERMINAL_CHARS else 0.0
+
+
+def _language_stats(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Word counts and stopword shares per block, stopwords of the page's best-covered language."""
+    toks = [_WORD.findall(t.lower()) for t in texts]
+    counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+    table = word_languages()
+    flat = [table.get(w, 0) for ts in toks for w in ts]
+    if not flat:
+        return counts.astype(np.float64), np.zeros(len(texts)), False
+    bits = np.asarray(flat, dtype=np.int64)
+    n_lang = len(stoplists())
+    per_lang = ((bits[:, None] >> np.arange(n_lang)) & 1).sum(axis=0)
+    best = int(per_lang.argmax())
+    if per_lang[best] == 0:
+        return counts.astype(np.float64), np.zeros(len(texts)), False
+    hit = (bits >> best) & 1
+    owner = np.repeat(np.arange(len(texts)), counts)
+    hits = np.bincount(owner, weights=hit, minlength=len(texts))
+    share = np.divide(hits, counts, out=np.zeros(len(texts)), where=counts > 0)
+    return counts.astype(np.float64), share, True
+
+
+def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
+    n = x.size
+    padded = np.concatenate((np.zeros(half), x, np.zeros(half)))
+    cs = np.concatenate(([0.0], np.cumsum(padded)))
+    return (cs[2 * half + 1:2 * half + 1 + n] - cs[:n]) / (2 * half + 1)
+
+
+def _shift(x: np.ndarray, k: int) -> np.ndarray:
+    """x moved ``k`` places later (k>0: previous block's value), zero-filled."""
+    out = np.zeros_like(x)
+    if k > 0:
+        out[k:] = x[:-k]
+    elif k < 0:
+        out[:k] = x[-k:]
+    return out
 
 
 def html_features(segments: list[HtmlSegment], title: str | None = None) -> np.ndarray:
     """Feature matrix, one row per segment, columns in ``FEATURES`` order."""
     n = len(segments)
+    X = np.zeros((n, len(FEATURES)))
     if n == 0:
-        return np.zeros((0, len(FEATURES)))
-    toks = [tokens(s.text) for s in segments]
-    lang = page_language(toks)
-    base = np.array([_row(s, t, lang) for s, t in zip(segments, toks)], dtype=np.float64)
-    chars = np.array([len(s.text) for s in segments], dtype=np.float64)
-    links = np.array([s.link_chars for s in segments], dtype=np.float64)
-    words = np.array([len(t) for t in toks], dtype=np.float64)
-    ld = np.where(chars > 0, links / np.maximum(chars, 1.0), 0.0)
-    terminal = base[:, _BASE.index("terminal_punct")]
-    total = float(chars.sum()) or 1.0
-    cum = np.cumsum(chars)
+        return X
+    col = 0
+
+    def put(values: np.ndarray | float, width: int = 1) -> None:
+        nonlocal col
+        if width == 1:
+            X[:, col] = values
+        else:
+            X[:, col:col + width] = values
+        col += width
+
+    texts = [s.text for s in segments]
+    cs = _char_stats(texts)
+    chars = cs["lengths"].astype(np.float64)
+    short = chars < _SHORT
+    lowered = [t.lower() if len(t) < _SHORT else "" for t in texts]
+    has_digit = short & (cs["digit"] > 0)
+    words, stop, has_lang = _language_stats(texts)
+    links = np.fromiter((s.link_chars for s in segments), dtype=np.float64, count=n)
+    ld = links / np.maximum(chars, 1.0)
+    ws = np.maximum(cs["words"], 1.0)
+    terminal = np.fromiter((_terminal(t) for t in texts), dtype=np.float64, count=n)
+    kinds = np.fromiter((_KIND_ID.get(s.kind, 6) for s in segments), dtype=np.int64, count=n)
+    is_heading = kinds == 0
+    junk_heading = _regex_hits(_JUNK_HEADING, lowered, is_heading & short)
+    repeat = np.fromiter((s.repeat for s in segments), dtype=np.float64, count=n)
     lw = np.log1p(words)
 
-    # Containers: blocks that share a parent block element (cards of a list, posts of a thread, a text body).
-    cont_chars: dict[int, float] = {}
-    cont_links: dict[int, float] = {}
-    cont_n: dict[int, int] = {}
-    for s, c, lk in zip(segments, chars, links):
-        cont_chars[s.container] = cont_chars.get(s.container, 0.0) + c
-        cont_links[s.container] = cont_links.get(s.container, 0.0) + lk
-        cont_n[s.container] = cont_n.get(s.container, 0) + 1
-    # The container with the most non-link text is the likeliest home of the main content.
-    best = max(cont_chars, key=lambda k: cont_chars[k] - cont_links[k])
-    best_idx = [i for i, s in enumerate(segments) if s.container == best]
-    best_mid = best_idx[len(best_idx) // 2]
+    put(np.log1p(chars))
+    put(lw)
+    put(stop)
+    put(ld)
+    put(np.log1p([s.n_links for s in segments]))
+    put(terminal)
+    put(cs["caps"] / ws)
+    put(cs["digit"] / np.maximum(chars, 1.0))
+    put(cs["punct"] / np.maximum(chars, 1.0))
+    put(cs["comma"] / ws)
+    put(np.log1p(cs["sent"]))
+    put(_regex_hits(_KEY_VALUE_M, texts, short))
+    put(_regex_hits(_COUNTER, lowered, has_digit))
+    put(_regex_hits(_BOILERPLATE, lowered, short))
+    put(_regex_hits(_DATE, lowered, has_digit))
+    put(np.log1p([s.n_images for s in segments]))
+    put(np.array([s.depth for s in segments], dtype=np.float64))
+    put(np.array([s.level if s.kind == "heading" else 0 for s in segments], dtype=np.float64))
+    put((chars - cs["words"] + 1) / ws)
+    put(cs["cjk"] / np.maximum(chars, 1.0))
+    put(_regex_hits(_URL, lowered, short))
+    put(junk_heading)
+    put(np.log1p(repeat))
+    put(np.array([s.level if s.kind == "list item" else 0 for s in segments], dtype=np.float64))
 
-    title_key = patterns.normalise_line(title) if title else None
-    seen: set[str] = set()
-    neigh = np.zeros((n, len(_NEIGH)))
+    tag_ids = np.fromiter((_TAG_ID.get(s.tag, -1) for s in segments), dtype=np.int64, count=n)
+    onehot = np.zeros((n, len(_TAGS)))
+    known = tag_ids >= 0
+    onehot[np.flatnonzero(known), tag_ids[known]] = 1.0
+    put(onehot, len(_TAGS))
+    kind_hot = np.zeros((n, len(_KINDS)))
+    kind_hot[np.arange(n), kinds] = 1.0
+    put(kind_hot, len(_KINDS))
+    ctx = np.fromiter((s.context for s in segments), dtype=np.int64, count=n)
+    put(((ctx[:, None] & np.asarray(_CTX_IDS)) > 0).astype(np.float64), len(_CTX_IDS))
+    dist = np.asarray([s.class_dist for s in segments], dtype=np.float64).reshape(n, len(GROUPS))
+    put(np.where((dist >= 0) & (dist <= _CLASS_NEAR), dist, _CLASS_NEAR + 1), len(GROUPS))
+    gbits = 1 << np.arange(len(GROUPS))
+    any_bits = np.fromiter((s.class_any for s in segments), dtype=np.int64, count=n)
+    put(((any_bits[:, None] & gbits) > 0).astype(np.float64), len(GROUPS))
+    own = np.fromiter((s.own_bits for s in segments), dtype=np.int64, count=n)
+    put(((own[:, None] & gbits) > 0).astype(np.float64), len(GROUPS))
+
+    # Container (subtree) aggregates: blocks whose serial falls in an ancestor's [start, end] range.
+    serials = np.fromiter((s.at for s in segments), dtype=np.int64, count=n)
+    anc = np.asarray([s.ancestors for s in segments], dtype=np.int64).reshape(n, ANCESTOR_LEVELS)
+    anc_end = np.asarray([s.ancestor_ends for s in segments], dtype=np.int64).reshape(n, ANCESTOR_LEVELS)
+    lo = np.searchsorted(serials, anc, side="left")
+    hi = np.searchsorted(serials, anc_end, side="right")
+    total = float(chars.sum()) or 1.0
+    csum = {k: np.concatenate(([0.0], np.cumsum(v))) for k, v in
+            (("chars", chars), ("links", links), ("term", terminal), ("lw", lw))}
+    for k in range(ANCESTOR_LEVELS):
+        a, b = lo[:, k], hi[:, k]
+        cnt = np.maximum(b - a, 1)
+        cc = csum["chars"][b] - csum["chars"][a]
+        put(np.log1p(cnt))
+        put((csum["links"][b] - csum["links"][a]) / np.maximum(cc, 1.0))
+        put(np.log1p(cc))
+        put(cc / total)
+        put((csum["term"][b] - csum["term"][a]) / cnt)
+        put((csum["lw"][b] - csum["lw"][a]) / cnt)
+
+    # Neighbours and position.
+    cum = np.cumsum(chars)
     idx = np.arange(n)
-    neigh[:, 0] = idx / max(n - 1, 1)
-    neigh[:, 1] = 1.0 - neigh[:, 0]
-    neigh[:, 2] = (cum - chars) / total
-    neigh[:, 3] = (total - cum) / total
-    neigh[:, 4] = np.concatenate(([0.0], lw[:-1]))
-    neigh[:, 5] = np.concatenate((lw[1:], [0.0]))
-    neigh[:, 6] = np.concatenate(([0.0], ld[:-1]))
-    neigh[:, 7] = np.concatenate((ld[1:], [0.0]))
-    kernel = np.ones(5) / 5.0
-    neigh[:, 8] = np.convolve(lw, kernel, mode="same")
-    neigh[:, 9] = np.convolve(ld, kernel, mode="same")
-    neigh[:, 10] = np.convolve(terminal, kernel, mode="same")
-    for i, s in enumerate(segments):
-        cc = cont_chars[s.container]
-        neigh[i, 11] = math.log1p(cont_n[s.container])
-        neigh[i, 12] = cont_links[s.container] / cc if cc else 0.0
-        neigh[i, 13] = math.log1p(cc)
-        neigh[i, 14] = cc / total
-        key = patterns.normalise_line(s.text)
-        neigh[i, 15] = 1.0 if title_key and key == title_key else 0.0
-        neigh[i, 16] = 1.0 if key in seen else 0.0
-        seen.add(key)
-        neigh[i, 17] = (i - best_mid) / max(n, 1)
-        neigh[i, 18] = 1.0 if s.container == best else 0.0
+    put(idx / max(n - 1, 1))
+    put(1.0 - idx / max(n - 1, 1))
+    put((cum - chars) / total)
+    put((total - cum) / total)
+    put(_shift(lw, 1))
+    put(_shift(lw, -1))
+    put(_shift(ld, 1))
+    put(_shift(ld, -1))
+    put(_window_mean(lw, 2))
+    put(_window_mean(ld, 2))
+    put(_window_mean(terminal, 2))
+    put(_shift(is_heading.astype(np.float64), 1))
+    put(_shift(is_heading.astype(np.float64), -1))
+    keys = [patterns.normalise_line(t) if len(t) < 300 else t for t in texts]
+    title_key = patterns.normalise_line(title) if title else None
+    is_title = np.array([bool(title_key) and k == title_key for k in keys], dtype=np.float64)
+    put(is_title)
+    seen: dict[str, int] = {}
+    earlier = np.zeros(n)
+    for i, k in enumerate(keys):
+        if k in seen:
+            earlier[i] = 1.0
+        seen[k] = seen.get(k, 0) + 1
+    put(earlier)
+    put(np.log([seen[k] for k in keys]))
+    title_at = int(np.argmax(is_title)) if is_title.any() else -1
+    put((idx > title_at).astype(np.float64) if title_at >= 0 else 0.5)
+    put((idx - title_at) / n if title_at >= 0 else 0.0)
+    jh = np.flatnonzero(junk_heading)
+    last_heading = np.maximum.accumulate(np.where(is_heading, idx, -1))
+    put(np.isin(last_heading, jh).astype(np.float64) * (last_heading >= 0))
+    # The parent container with the most non-link text is the likeliest home of the main content.
+    parent = anc[:, 0]
+    _, inv = np.unique(parent, return_inverse=True)
+    own_text = np.bincount(inv, weights=chars - links)
+    best = int(own_text.argmax())
+    in_best = inv == best
+    best_idx = np.flatnonzero(in_best)
+    put((idx - best_idx[len(best_idx) // 2]) / n)
+    put(in_best.astype(np.float64))
+    put(np.concatenate(([0.0], np.cumsum(words)[:-1])) / max(float(words.sum()), 1.0))
+    put(own_text[best] / total)
+    same = np.concatenate(([0.0], (tag_ids[1:] == tag_ids[:-1]).astype(np.float64)))
+    put(_window_mean(same, 2))
 
-    page = np.zeros((n, len(_PAGE)))
-    page[:, 0] = math.log1p(n)
-    page[:, 1] = math.log1p(total)
-    page[:, 2] = float(links.sum()) / total
-    page[:, 3] = 1.0 if any("article" in s.context for s in segments) else 0.0
-    page[:, 4] = 1.0 if any("main" in s.context for s in segments) else 0.0
-    return np.hstack([base, neigh, page])
+    # Page.
+    put(math.log1p(n))
+    put(math.log1p(total))
+    put(float(links.sum()) / total)
+    put(float((ctx & CONTEXT_BIT["article"]).any()))
+    put(float((ctx & CONTEXT_BIT["main"]).any()))
+    put(float(has_lang))
+    put(float(np.log1p(chars.max())))
+    put(float(np.log1p(repeat.max())))
+    put(float((any_bits & _COMMENT_BIT).any()))
+    put(float(terminal.mean()))
+    put(math.log1p(len(title.split())) if title else 0.0)
+    assert col == len(FEATURES), (col, len(FEATURES))
+    return X

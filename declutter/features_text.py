@@ -1,182 +1,410 @@
-"""Features of text blocks: the line itself, its neighbourhood, and the page it sits in.
+"""Features of text lines: the line itself, its repetitions, its neighbourhood, and the page it sits in.
 
 Every feature is language-agnostic or uses the page's own best stoplist. Column order is ``FEATURES``;
 models name the columns they use, so adding a feature never breaks an older model file.
+
+Everything is computed per page with numpy: character classes come from the code points of the joined page,
+regexes run once over the joined text (hits are mapped back to lines by offset), and run/window aggregates
+are cumulative sums. Only repetition keys and the stoplist lookup walk the lines in Python.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 
 import numpy as np
 
 from declutter import patterns
 from declutter.segment_text import TextSegment
-from declutter.stopwords import page_language, stopword_share, tokens
+from declutter.stopwords import stoplists, word_languages
 
-_BASE = (
+_LINE = (
     "log_chars", "log_words", "mean_word_len", "stop_share", "terminal_punct", "title_case_share",
     "digit_share", "punct_share", "upper_share", "key_value", "counter", "url_like", "email_like",
-    "phone_like", "date_like", "boilerplate_phrase", "repeats_earlier", "repeats_first", "repeats_title_guess",
-    "n_repeats", "is_heading", "is_list_item", "is_quote", "is_table", "is_code", "new_paragraph",
-    "blank_after", "separator_chars", "all_caps", "cjk_share", "sentence_count", "comma_share",
+    "phone_like", "date_like", "boilerplate_phrase", "junk_heading", "ends_colon", "starts_lower",
+    "no_letters", "log_max_word", "is_heading", "is_list_item", "is_quote", "is_table", "is_code",
+    "new_paragraph", "blank_after", "separator_chars", "all_caps", "cjk_share", "sentence_count",
+    "comma_share", "question",
+)
+_REPEAT = (
+    "repeats_earlier", "repeats_later", "repeats_first", "repeats_title_guess", "n_repeats", "title_overlap",
+    "after_title_repeat",
 )
 _CONTEXT = (
-    "pos", "pos_rev", "chars_before_share", "chars_after_share", "long_after_share", "long_before_share",
-    "run_short_len", "run_short_pos", "run_kv_len", "run_title_case_len", "prev_words", "next_words",
-    "prev_terminal", "next_terminal", "prev_stop", "next_stop", "win_words_mean", "win_terminal_mean",
-    "win_stop_mean", "dist_longest", "after_longest",
+    "pos", "pos_rev", "log_index", "log_index_rev", "chars_before_share", "chars_after_share",
+    "long_after_share", "long_before_share", "log_long_before", "log_long_after", "log_since_long",
+    "log_to_long", "after_last_long", "before_first_long", "run_short_len", "run_short_pos", "run_kv_len",
+    "run_title_case_len", "prev_words", "next_words", "prev_terminal", "next_terminal", "prev_stop",
+    "next_stop", "prev_kv", "next_kv", "prev_heading", "next_heading", "win_words_mean", "win_terminal_mean",
+    "win_stop_mean", "win7_words_mean", "win7_terminal_mean", "win7_stop_mean", "win7_short_mean",
+    "win7_kv_mean", "dist_longest", "after_longest", "words_vs_page", "after_junk_heading",
 )
-_PAGE = ("page_log_lines", "page_log_chars", "page_long_share", "page_terminal_share", "page_stop_mean")
-FEATURES: tuple[str, ...] = _BASE + _CONTEXT + _PAGE
+_PAGE = (
+    "page_log_lines", "page_log_chars", "page_long_share", "page_terminal_share", "page_stop_mean",
+    "page_mean_words", "page_blank_share", "page_short_share", "page_has_language", "page_first_long",
+    "page_last_long", "page_long_chars_share",
+)
+FEATURES: tuple[str, ...] = _LINE + _REPEAT + _CONTEXT + _PAGE
 
-_LONG_WORDS = 15
-_SHORT_WORDS = 8
+#: A "long" line reads like running text: this many tokens and sentence punctuation at the end.
+LONG_WORDS = 15
+#: A "short" line is a menu entry, a link title, a field: fewer tokens than this and no sentence end.
+SHORT_WORDS = 8
 
-
-def _line_features(seg: TextSegment, toks: list[str], lang: int) -> list[float]:
-    s = seg.text
-    n_chars = len(s)
-    words = s.split()
-    n_words = max(len(toks), 1) if toks else 0
-    letters = sum(1 for c in s if c.isalpha())
-    digits = sum(1 for c in s if c.isdigit())
-    upper = sum(1 for c in s if c.isupper())
-    punct = sum(1 for c in s if not c.isalnum() and not c.isspace())
-    cap_words = sum(1 for w in words if w[:1].isupper())
-    cjk = len(patterns.CJK.findall(s))
-    return [
-        math.log1p(n_chars),
-        math.log1p(n_words),
-        (sum(len(t) for t in toks) / n_words) if n_words else 0.0,
-        stopword_share(toks, lang),
-        1.0 if patterns.TERMINAL.search(s) else 0.0,
-        cap_words / len(words) if words else 0.0,
-        digits / n_chars if n_chars else 0.0,
-        punct / n_chars if n_chars else 0.0,
-        upper / letters if letters else 0.0,
-        1.0 if patterns.KEY_VALUE.match(s) else 0.0,
-        1.0 if patterns.COUNTER.search(s) else 0.0,
-        1.0 if patterns.URL.search(s) else 0.0,
-        1.0 if patterns.EMAIL.search(s) else 0.0,
-        1.0 if patterns.PHONE.search(s) else 0.0,
-        1.0 if patterns.DATE.search(s) else 0.0,
-        1.0 if patterns.BOILERPLATE.search(s) else 0.0,
-        0.0, 0.0, 0.0, 0.0,  # repetition, filled in by the page pass
-        1.0 if seg.kind == "heading" else 0.0,
-        1.0 if seg.kind == "list item" else 0.0,
-        1.0 if seg.kind == "quote" else 0.0,
-        1.0 if seg.kind == "table" else 0.0,
-        1.0 if seg.kind == "code" else 0.0,
-        1.0 if seg.new_paragraph else 0.0,
-        1.0 if seg.blank_after else 0.0,
-        float(len(patterns.SEPARATORS.findall(s))),
-        1.0 if letters >= 4 and upper == letters else 0.0,
-        cjk / n_chars if n_chars else 0.0,
-        float(len(patterns.SENTENCE_END.findall(s))),
-        s.count(",") / n_words if n_words else 0.0,
-    ]
+_CJK_CLASS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_TOKEN = re.compile(rf"[{_CJK_CLASS}]|[^\W{_CJK_CLASS}]+")
+_CAP_WORD = re.compile(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+_CLOSERS = "'\"”’»)]"
+_TERMINAL_CHARS = frozenset(".!?…。！？")
+_SHORT_CHARS = 300
+_KEY_VALUE_M = re.compile(patterns.KEY_VALUE.pattern, patterns.KEY_VALUE.flags | re.M)
 
 
-def _runs(flags: list[bool]) -> tuple[list[int], list[int]]:
-    """Length of the run of True each position sits in, and its offset within the run."""
-    n = len(flags)
-    length = [0] * n
-    offset = [0] * n
-    i = 0
-    while i < n:
-        if not flags[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and flags[j]:
-            j += 1
-        for k in range(i, j):
-            length[k] = j - i
-            offset[k] = k - i
-        i = j
+def _lower_pattern(p: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern for lower-cased text: ``re.I`` makes Python's engine several times slower."""
+    return re.compile(p.pattern, (p.flags & ~re.I) | re.M)
+
+
+_COUNTER = _lower_pattern(patterns.COUNTER)
+_URL = _lower_pattern(patterns.URL)
+_EMAIL = _lower_pattern(patterns.EMAIL)
+_PHONE = _lower_pattern(patterns.PHONE)
+_DATE = _lower_pattern(patterns.DATE)
+_BOILERPLATE = _lower_pattern(patterns.BOILERPLATE)
+_JUNK_HEADING = _lower_pattern(patterns.TEXT_JUNK_HEADING)
+_SEPARATORS = patterns.SEPARATORS
+_KINDS = ("heading", "list item", "quote", "table", "code")
+
+
+def _hits(pattern: re.Pattern[str], lines: list[str], mask: np.ndarray | None = None,
+          count: bool = False) -> np.ndarray:
+    """Per line: 1 if ``pattern`` matches in it (or the number of matches with ``count``); lines outside
+    ``mask`` are not scanned (interface lines are short, so patterns need not read long paragraphs)."""
+    n = len(lines)
+    out = np.zeros(n)
+    if mask is not None:
+        lines = [t if k else "" for t, k in zip(lines, mask, strict=True)]
+    lengths = np.fromiter((len(t) for t in lines), dtype=np.int64, count=n)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    pos = [m.start() for m in pattern.finditer("\n".join(lines))]
+    if pos:
+        owner = np.searchsorted(starts, np.asarray(pos), side="right") - 1
+        if count:
+            np.add.at(out, owner, 1.0)
+        else:
+            out[owner] = 1.0
+    return out
+
+
+def _sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(values, starts) if values.size else np.zeros(starts.size)
+
+
+def _char_stats(joined: str, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Counts of character classes per line, from the code points of the joined page text."""
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    space = (cp == 32) | (cp == 10) | (cp == 9)
+    digit = (cp >= 48) & (cp <= 57)
+    upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)) | (
+        (cp >= 0x391) & (cp <= 0x3A9)) | ((cp >= 0x410) & (cp <= 0x42F))
+    lower = ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0x24F) & (cp != 0xF7)) | (
+        (cp >= 0x3B1) & (cp <= 0x3C9)) | ((cp >= 0x430) & (cp <= 0x44F))
+    cjk = ((cp >= 0x3040) & (cp <= 0x30FF)) | ((cp >= 0x3400) & (cp <= 0x9FFF)) | (
+        (cp >= 0xAC00) & (cp <= 0xD7AF))
+    symbols = ((cp >= 0x2000) & (cp <= 0x2BFF)) | ((cp >= 0x3000) & (cp <= 0x303F)) | (
+        (cp >= 0xFF00) & (cp <= 0xFF20))
+    other_letter = (cp >= 0x250) & ~cjk & ~symbols
+    letter = upper | lower | cjk | other_letter
+    punct = ~letter & ~digit & ~space
+    as_int = np.int32
+    return {
+        "digit": _sums(digit.astype(as_int), starts),
+        "upper": _sums(upper.astype(as_int), starts),
+        "letter": _sums(letter.astype(as_int), starts),
+        "punct": _sums(punct.astype(as_int), starts),
+        "cjk": _sums(cjk.astype(as_int), starts),
+        "comma": _sums(((cp == 44) | (cp == 0xFF0C) | (cp == 0x3001)).astype(as_int), starts),
+        "first_lower": lower[starts].astype(np.float64) if cp.size else np.zeros(starts.size),
+    }
+
+
+def _tokens(lowered_lines: list[str]) -> list[list[str]]:
+    """Lower-cased tokens per line (CJK split per character, as it has no spaces)."""
+    return [_TOKEN.findall(t) for t in lowered_lines]
+
+
+def _ends_with(texts: list[str], chars: frozenset[str]) -> np.ndarray:
+    return np.fromiter((t.rstrip(_CLOSERS)[-1:] in chars for t in texts), dtype=np.float64, count=len(texts))
+
+
+def _stop_shares(toks: list[list[str]]) -> tuple[np.ndarray, bool]:
+    """Share of each line's tokens in the stoplist of the page's best-covered language."""
+    counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+    table = word_languages()
+    flat = [table.get(w, 0) for ts in toks for w in ts]
+    if not flat:
+        return np.zeros(len(toks)), False
+    bits = np.asarray(flat, dtype=np.int64)
+    n_lang = len(stoplists())
+    per_lang = ((bits[:, None] >> np.arange(n_lang)) & 1).sum(axis=0)
+    best = int(per_lang.argmax())
+    if per_lang[best] == 0:
+        return np.zeros(len(toks)), False
+    hit = (bits >> best) & 1
+    owner = np.repeat(np.arange(len(toks)), counts)
+    hits = np.bincount(owner, weights=hit, minlength=len(toks))
+    return np.divide(hits, counts, out=np.zeros(len(toks)), where=counts > 0), True
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Length of the run of True each position sits in, and its relative offset within the run (0..1)."""
+    n = flags.size
+    length = np.zeros(n)
+    offset = np.zeros(n)
+    if n == 0 or not flags.any():
+        return length, offset
+    f = flags.astype(np.int8)
+    edges = np.diff(np.concatenate(([0], f, [0])))
+    begins = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    for b, e in zip(begins, ends, strict=True):
+        length[b:e] = e - b
+        offset[b:e] = np.arange(e - b) / max(e - b - 1, 1)
     return length, offset
+
+
+def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
+    """Mean of ``x`` over the ``half`` lines on each side and the line itself (edges: existing lines only)."""
+    n = x.size
+    cs = np.concatenate(([0.0], np.cumsum(x)))
+    idx = np.arange(n)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, n)
+    return (cs[hi] - cs[lo]) / (hi - lo)
+
+
+def _shift(x: np.ndarray, k: int) -> np.ndarray:
+    """x moved ``k`` places later (k>0: previous line's value), zero-filled."""
+    out = np.zeros_like(x)
+    if k > 0:
+        out[k:] = x[:-k]
+    elif k < 0:
+        out[:k] = x[-k:]
+    return out
+
+
+def _distance(flags: np.ndarray, forward: bool) -> np.ndarray:
+    """Lines since the last flagged line (or until the next one); n+1 when there is none."""
+    n = flags.size
+    idx = np.arange(n)
+    if forward:
+        marks = np.where(flags, idx, n * 2 + 1)
+        nxt = np.minimum.accumulate(marks[::-1])[::-1]
+        return np.minimum(nxt - idx, n + 1).astype(np.float64)
+    marks = np.where(flags, idx, -n - 1)
+    prev = np.maximum.accumulate(marks)
+    return np.minimum(idx - prev, n + 1).astype(np.float64)
+
+
+def title_guess(segments: list[TextSegment]) -> int | None:
+    """Index of the first heading-like line among the first few: the line a spam template repeats."""
+    for i, s in enumerate(segments[:5]):
+        words = s.text.split()
+        if 1 <= len(words) <= 25 and not s.text.rstrip().endswith((".", "!", "?", ",", ";")):
+            return i
+    return None
+
+
+def _repetition(texts: list[str], toks: list[list[str]], segments: list[TextSegment]) -> np.ndarray:
+    n = len(texts)
+    out = np.zeros((n, len(_REPEAT)))
+    keys = [patterns.normalise_line(t) if len(t) < 400 else t for t in texts]
+    total: dict[str, int] = {}
+    for k in keys:
+        total[k] = total.get(k, 0) + 1
+    seen: dict[str, int] = {}
+    tg = title_guess(segments)
+    title_key = keys[tg] if tg is not None else None
+    title_set = set(toks[tg]) if tg is not None else set()
+    repeat_at = -1
+    for i, k in enumerate(keys):
+        c = seen.get(k, 0)
+        out[i, 0] = 1.0 if c else 0.0
+        out[i, 1] = 1.0 if total[k] - c - 1 > 0 else 0.0
+        out[i, 2] = 1.0 if i > 0 and k == keys[0] else 0.0
+        is_title_repeat = tg is not None and i != tg and k == title_key
+        out[i, 3] = 1.0 if is_title_repeat else 0.0
+        out[i, 4] = math.log(total[k])
+        if title_set and toks[i] and i != tg:
+            out[i, 5] = len(title_set.intersection(toks[i])) / len(set(toks[i]))
+        if is_title_repeat and repeat_at < 0 and i > 2:
+            repeat_at = i
+        seen[k] = c + 1
+    if repeat_at >= 0:
+        out[repeat_at:, 6] = 1.0
+    return out
 
 
 def text_features(segments: list[TextSegment]) -> np.ndarray:
     """Feature matrix, one row per segment, columns in ``FEATURES`` order."""
     n = len(segments)
+    X = np.zeros((n, len(FEATURES)))
     if n == 0:
-        return np.zeros((0, len(FEATURES)))
-    toks = [tokens(s.text) for s in segments]
-    lang = page_language(toks)
-    base = np.array([_line_features(s, t, lang) for s, t in zip(segments, toks)], dtype=np.float64)
-    col = {name: i for i, name in enumerate(_BASE)}
+        return X
+    texts = [s.text for s in segments]
+    joined = "\n".join(texts)
+    lowered_lines = [t.lower() for t in texts]
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    chars = lengths.astype(np.float64)
+    cs = _char_stats(joined, starts)
+    toks = _tokens(lowered_lines)
+    words = np.fromiter((len(t) for t in toks), dtype=np.float64, count=n)
+    tok_chars = np.fromiter((sum(map(len, t)) for t in toks), dtype=np.float64, count=n)
+    max_tok = np.fromiter((max(map(len, t), default=0) for t in toks), dtype=np.float64, count=n)
+    stop, has_lang = _stop_shares(toks)
+    n_space_words = np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=n)
+    short_line = chars < _SHORT_CHARS
+    with_digit = short_line & (cs["digit"] > 0)
+    caps = _hits(_CAP_WORD, texts, short_line, count=True)
+    terminal = _ends_with(texts, _TERMINAL_CHARS)
+    kv = _hits(_KEY_VALUE_M, texts, chars < 250)
+    counter = _hits(_COUNTER, lowered_lines, with_digit)
+    kind_of = {k: np.fromiter((s.kind == k for s in segments), dtype=np.float64, count=n) for k in _KINDS}
+    junk_heading = _hits(_JUNK_HEADING, lowered_lines, words <= 6)
+    safe_chars = np.maximum(chars, 1.0)
+    safe_words = np.maximum(words, 1.0)
+    letters = cs["letter"].astype(np.float64)
 
-    norm = [patterns.normalise_line(s.text) for s in segments]
-    counts = Counter(norm)
-    seen: set[str] = set()
-    first = norm[0]
-    title_guess = _title_guess(segments)
-    for i, key in enumerate(norm):
-        base[i, col["repeats_earlier"]] = 1.0 if key in seen else 0.0
-        base[i, col["repeats_first"]] = 1.0 if i > 0 and key == first else 0.0
-        base[i, col["repeats_title_guess"]] = 1.0 if title_guess is not None and i != title_guess and key == norm[
-            title_guess] else 0.0
-        base[i, col["n_repeats"]] = float(counts[key] - 1)
-        seen.add(key)
+    line_cols = [
+        np.log1p(chars),
+        np.log1p(words),
+        tok_chars / safe_words,
+        stop,
+        terminal,
+        np.minimum(caps / np.maximum(n_space_words, 1.0), 1.0) * short_line,
+        cs["digit"] / safe_chars,
+        cs["punct"] / safe_chars,
+        cs["upper"] / np.maximum(letters, 1.0),
+        kv,
+        counter,
+        _hits(_URL, lowered_lines, short_line),
+        _hits(_EMAIL, lowered_lines, short_line),
+        _hits(_PHONE, lowered_lines, with_digit),
+        _hits(_DATE, lowered_lines, with_digit & (chars < 200)),
+        _hits(_BOILERPLATE, lowered_lines, short_line),
+        junk_heading,
+        _ends_with(texts, frozenset(":：")),
+        cs["first_lower"],
+        (letters == 0).astype(np.float64),
+        np.log1p(max_tok),
+        kind_of["heading"],
+        kind_of["list item"],
+        kind_of["quote"],
+        kind_of["table"],
+        kind_of["code"],
+        np.fromiter((s.new_paragraph for s in segments), dtype=np.float64, count=n),
+        np.fromiter((s.blank_after for s in segments), dtype=np.float64, count=n),
+        _hits(_SEPARATORS, texts, count=True),
+        ((letters >= 4) & (cs["upper"] == letters)).astype(np.float64),
+        cs["cjk"] / safe_chars,
+        np.log1p(_hits(patterns.SENTENCE_END, [t + " " for t in texts], count=True)),
+        cs["comma"] / safe_words,
+        _ends_with(texts, frozenset("?？")),
+    ]
+    X[:, :len(_LINE)] = np.column_stack(line_cols)
+    at = len(_LINE)
+    X[:, at:at + len(_REPEAT)] = _repetition(texts, toks, segments)
+    at += len(_REPEAT)
 
-    words = np.array([len(t) for t in toks], dtype=np.float64)
-    chars = np.array([len(s.text) for s in segments], dtype=np.float64)
-    terminal = base[:, col["terminal_punct"]]
-    stop = base[:, col["stop_share"]]
+    idx = np.arange(n, dtype=np.float64)
     total_chars = float(chars.sum()) or 1.0
-    long = (words >= _LONG_WORDS) & (terminal > 0)
+    long = (words >= LONG_WORDS) & (terminal > 0)
+    short = (words < SHORT_WORDS) & (terminal == 0)
     long_chars = np.where(long, chars, 0.0)
     total_long = float(long_chars.sum()) or 1.0
     cum_chars = np.cumsum(chars)
     cum_long = np.cumsum(long_chars)
-
-    short = [(w < _SHORT_WORDS and not t) for w, t in zip(words, terminal)]
+    n_long_before = np.cumsum(long) - long
+    n_long_after = long.sum() - np.cumsum(long)
+    long_idx = np.flatnonzero(long)
+    first_long = int(long_idx[0]) if long_idx.size else n
+    last_long = int(long_idx[-1]) if long_idx.size else -1
     run_len, run_pos = _runs(short)
-    kv_len, _ = _runs([bool(v) for v in base[:, col["key_value"]] + base[:, col["counter"]]])
-    tc_len, _ = _runs([bool(v >= 0.6) and w < _LONG_WORDS for v, w in zip(base[:, col["title_case_share"]], words)])
+    kv_flag = (kv + counter) > 0
+    kv_len, _ = _runs(kv_flag)
+    tc_len, _ = _runs((X[:, _LINE.index("title_case_share")] >= 0.6) & (words < LONG_WORDS) & (terminal == 0))
     longest = int(np.argmax(chars))
+    lw = np.log1p(words)
+    kvf = kv_flag.astype(np.float64)
+    heading = kind_of["heading"]
+    page_median_lw = float(np.median(lw))
+    jh_lines = np.flatnonzero(junk_heading)
+    last_jh = np.maximum.accumulate(np.where(junk_heading > 0, np.arange(n), -1))
+    after_jh = np.zeros(n)
+    if jh_lines.size:
+        since = np.arange(n) - last_jh
+        after_jh = ((last_jh >= 0) & (since <= 30) & (_distance(long, False) > since)).astype(np.float64)
 
-    ctx = np.zeros((n, len(_CONTEXT)))
-    idx = np.arange(n)
-    ctx[:, 0] = idx / max(n - 1, 1)
-    ctx[:, 1] = 1.0 - ctx[:, 0]
-    ctx[:, 2] = (cum_chars - chars) / total_chars
-    ctx[:, 3] = (total_chars - cum_chars) / total_chars
-    ctx[:, 4] = (total_long - cum_long) / total_long
-    ctx[:, 5] = (cum_long - long_chars) / total_long
-    ctx[:, 6] = np.log1p(run_len)
-    ctx[:, 7] = [p / max(r - 1, 1) if r > 1 else 0.0 for p, r in zip(run_pos, run_len)]
-    ctx[:, 8] = np.log1p(kv_len)
-    ctx[:, 9] = np.log1p(tc_len)
-    ctx[:, 10] = np.log1p(np.concatenate(([0.0], words[:-1])))
-    ctx[:, 11] = np.log1p(np.concatenate((words[1:], [0.0])))
-    ctx[:, 12] = np.concatenate(([0.0], terminal[:-1]))
-    ctx[:, 13] = np.concatenate((terminal[1:], [0.0]))
-    ctx[:, 14] = np.concatenate(([0.0], stop[:-1]))
-    ctx[:, 15] = np.concatenate((stop[1:], [0.0]))
-    kernel = np.ones(5) / 5.0
-    ctx[:, 16] = np.convolve(np.log1p(words), kernel, mode="same")
-    ctx[:, 17] = np.convolve(terminal, kernel, mode="same")
-    ctx[:, 18] = np.convolve(stop, kernel, mode="same")
-    ctx[:, 19] = (idx - longest) / max(n, 1)
-    ctx[:, 20] = (idx > longest).astype(np.float64)
+    ctx_cols = [
+        idx / max(n - 1, 1),
+        1.0 - idx / max(n - 1, 1),
+        np.log1p(idx),
+        np.log1p(n - 1 - idx),
+        (cum_chars - chars) / total_chars,
+        (total_chars - cum_chars) / total_chars,
+        (total_long - cum_long) / total_long,
+        (cum_long - long_chars) / total_long,
+        np.log1p(n_long_before),
+        np.log1p(n_long_after),
+        np.log1p(_distance(long, False)),
+        np.log1p(_distance(long, True)),
+        (idx > last_long).astype(np.float64),
+        (idx < first_long).astype(np.float64),
+        np.log1p(run_len),
+        run_pos,
+        np.log1p(kv_len),
+        np.log1p(tc_len),
+        _shift(lw, 1),
+        _shift(lw, -1),
+        _shift(terminal, 1),
+        _shift(terminal, -1),
+        _shift(stop, 1),
+        _shift(stop, -1),
+        _shift(kvf, 1),
+        _shift(kvf, -1),
+        _shift(heading, 1),
+        _shift(heading, -1),
+        _window_mean(lw, 2),
+        _window_mean(terminal, 2),
+        _window_mean(stop, 2),
+        _window_mean(lw, 7),
+        _window_mean(terminal, 7),
+        _window_mean(stop, 7),
+        _window_mean(short.astype(np.float64), 7),
+        _window_mean(kvf, 7),
+        (idx - longest) / n,
+        (idx > longest).astype(np.float64),
+        lw - page_median_lw,
+        after_jh,
+    ]
+    X[:, at:at + len(_CONTEXT)] = np.column_stack(ctx_cols)
+    at += len(_CONTEXT)
 
-    page = np.zeros((n, len(_PAGE)))
-    page[:, 0] = math.log1p(n)
-    page[:, 1] = math.log1p(total_chars)
-    page[:, 2] = float(long.mean())
-    page[:, 3] = float(terminal.mean())
-    page[:, 4] = float(stop.mean())
-    return np.hstack([base, ctx, page])
-
-
-def _title_guess(segments: list[TextSegment]) -> int | None:
-    """Index of the first heading-like line among the first few: the line a spam template repeats."""
-    for i, s in enumerate(segments[:5]):
-        if len(s.text.split()) <= 25 and not s.text.endswith("."):
-            return i
-    return None
+    page_vals = [
+        math.log1p(n),
+        math.log1p(total_chars),
+        float(long.mean()),
+        float(terminal.mean()),
+        float(stop.mean()),
+        float(lw.mean()),
+        float(X[:, _LINE.index("new_paragraph")].mean()),
+        float(short.mean()),
+        1.0 if has_lang else 0.0,
+        first_long / n,
+        (last_long + 1) / n,
+        float(long_chars.sum()) / total_chars,
+    ]
+    X[:, at:] = np.asarray(page_vals)
+    return X

@@ -9,24 +9,117 @@ from typing import Any
 from lxml import etree, html
 
 from declutter import xpaths
+from declutter.decode import clean_chars
 from declutter.errors import DeclutterError
 
-_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, default_doctype=False)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _HIDDEN = etree.XPath(xpaths.HIDDEN)
 _WS = re.compile(r"\s+")
 
+#: libxml2 stops at 2048 levels even with huge_tree (256 without), dropping the rest of the page. Past that
+#: depth, markup is flattened (see ``cap_depth``) to this many levels, well inside the parser's limit.
+MAX_DEPTH = 512
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(/?)([a-zA-Z][a-zA-Z0-9:_-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S
+)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext", "noscript", "iframe"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+     "wbr", "keygen", "basefont", "bgsound", "frame", "image", "isindex", "nextid"}
+)
+#: Tags an opening tag of the same group closes implicitly (so they do not count as nesting).
+_SELF_CLOSING_GROUPS: dict[str, str] = {
+    "p": "p", "li": "li", "dt": "d", "dd": "d", "tr": "tr", "td": "cell", "th": "cell", "option": "option",
+}
+
+
+def _parser() -> html.HTMLParser:
+    # One parser per call: a parser object holds per-document state and is not safe to share across threads.
+    return html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, default_doctype=False)
+
 
 def parse_html(text: str) -> html.HtmlElement:
-    """Parse HTML that is already decoded; never raises for malformed markup."""
-    text = _XML_DECL.sub("", text, count=1)
+    """Parse HTML that is already decoded; never raises for bad markup, and any depth is parsed."""
+    text = _XML_DECL.sub("", clean_chars(text), count=1)
+    root, too_deep = _parse(text)
+    if too_deep:
+        root, _ = _parse(cap_depth(text, MAX_DEPTH))
+    return root if root is not None else html.document_fromstring("<html><body></body></html>")
+
+
+def _parse(text: str) -> tuple[html.HtmlElement | None, bool]:
+    parser = _parser()
     try:
-        root = html.document_fromstring(text, parser=_PARSER)
+        root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         root = None
-    if root is None:
-        root = html.document_fromstring("<html><body></body></html>", parser=_PARSER)
-    return root
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" or "depth" in e.message for e in parser.error_log
+                   if e.level_name == "FATAL")
+    return root, too_deep
+
+
+def cap_depth(text: str, limit: int) -> str:
+    """Drop the tags (never the text) that nest deeper than ``limit``; block tags leave a paragraph break.
+
+    A linear scan with an explicit stack, so any depth costs no recursion. Depth is over-counted where HTML
+    closes elements implicitly, which only flattens a little more than needed.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, kept)
+    kept = 0
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _MARKUP.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        closing, name = m.group(1), (m.group(2) or "").lower()
+        if not name:  # a comment
+            out.append(m.group(0))
+            continue
+        if closing:
+            kept -= _close(stack, name, out, m.group(0))
+            continue
+        group = _SELF_CLOSING_GROUPS.get(name)
+        if group is not None and stack and _SELF_CLOSING_GROUPS.get(stack[-1][0]) == group:
+            kept -= stack.pop()[1]
+        if name in _VOID or (m.group(3) or "").rstrip().endswith("/"):
+            out.append(m.group(0))
+            continue
+        keep = kept < limit or name in ("html", "head", "body")
+        out.append(m.group(0) if keep else _stand_in(name))
+        stack.append((name, keep))
+        kept += keep
+        if name in _RAW_TEXT:
+            pos = _skip_raw_text(text, pos, name, out)
+    return "".join(out)
+
+
+def _close(stack: list[tuple[str, bool]], name: str, out: list[str], tag: str) -> int:
+    """Pop up to the matching open tag, emitting the closing tag if its opening was kept; count kept pops."""
+    for i in range(len(stack) - 1, max(-1, len(stack) - 65), -1):
+        if stack[i][0] == name:
+            popped = stack[i:]
+            del stack[i:]
+            out.append(tag if popped[0][1] else _stand_in(name))
+            return sum(1 for _, k in popped if k)
+    out.append(tag)  # a stray closing tag: the parser ignores it
+    return 0
+
+
+def _stand_in(name: str) -> str:
+    return "<br><br>" if name in xpaths.BLOCK_TAGS else " "
+
+
+def _skip_raw_text(text: str, pos: int, name: str, out: list[str]) -> int:
+    """Copy a script/style body verbatim: markup-like text inside it is not markup."""
+    end = re.compile(rf"</{name}\s*>", re.I).search(text, pos)
+    stop = end.start() if end else len(text)
+    out.append(text[pos:stop])
+    return stop
 
 
 def adopt_tree(tree: Any) -> html.HtmlElement:

@@ -43,3 +43,30 @@ _NORM = re.compile(r"[\W_]+", re.U)
 def normalise_line(text: str) -> str:
     """A line's identity for repetition checks: lower-cased letters and digits only."""
     return _NORM.sub(" ", text.lower()).strip()
+
+
+#: Headings that open a run of junk: comments, related links, share bars, sign-up boxes (HTML path).
+HTML_JUNK_HEADING = re.compile(
+    r"\b(?:comments?|leave a (?:reply|comment)|related|recommended|popular|trending|most (?:read|viewed)|"
+    r"you (?:may|might) (?:also )?like|more (?:from|stories|articles|news)|read (?:next|more)|"
+    r"share (?:this|on)|follow us|newsletter|subscribe|sign up|tags?|categories|about the author|"
+    r"kommentare?|ähnliche|commentaires?|articles? (?:liés|similaires)|comentarios?|relacionad[oa]s|"
+    r"commenti|correlati)\b",
+    re.I,
+)
+
+
+def _word_list(name: str) -> tuple[str, ...]:
+    """Words of ``data/patterns/<name>.txt`` (one a line, ``#`` comments), lower-cased."""
+    from importlib import resources
+
+    text = (resources.files("declutter") / "data" / "patterns" / f"{name}.txt").read_text(encoding="utf-8")
+    return tuple(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
+
+
+#: Words that, in a short line, announce a run of interface text (text path); the list is data.
+TEXT_JUNK_HEADING = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(_word_list("junk-heading-words"), key=len, reverse=True))
+    + r")(?!\w)",
+    re.I,
+)

@@ -3,56 +3,75 @@
 One pass over start/end events (``etree.iterwalk``), so 10,000-level nesting costs no recursion. Block-level
 elements start a new block; inline text joins the nearest open block; ``<br><br>`` splits a block; table rows
 become one block each with cells joined by `` | ``.
+
+This is the HTML hot path: per element it does a few dict look-ups and integer ``|``; everything that can be
+computed per block or per page is left to ``features_html`` (vectorised there).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree, html
 
 from declutter import xpaths
 
 _WS = re.compile(r"[ \t\r\f\v\n\u00a0\u200b\u2028\u2029\ufeff]+")
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 GROUPS: tuple[str, ...] = tuple(xpaths.CLASS_VOCAB)
 _GROUP_BIT = {g: 1 << i for i, g in enumerate(GROUPS)}
+_N_GROUPS = len(GROUPS)
+CONTEXT_BIT: dict[str, int] = {t: 1 << i for i, t in enumerate(xpaths.CONTEXT_TAGS)}
+_LIST_TAGS = frozenset(("ul", "ol", "dl", "menu"))
+_QUOTE_BIT = CONTEXT_BIT["blockquote"]
+_CACHE_MAX = 200_000
 _TOKEN_CACHE: dict[str, int] = {}
-_TOKEN_CACHE_MAX = 200_000
+#: Block serials of this many nearest block ancestors are kept per block (container aggregates).
+ANCESTOR_LEVELS = 3
+#: Repetition of a block's ancestors is looked up this many block levels up.
+REPEAT_LEVELS = 5
+
+
+def _group_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Words of 3 letters or fewer must be a whole token; longer ones may sit inside a token."""
+    alts = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if len(w) <= 3 else re.escape(w) for w in words]
+    return re.compile("|".join(sorted(alts, key=len, reverse=True)))
+
+
+_GROUP_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
+    (_GROUP_BIT[g], _group_pattern(words)) for g, words in xpaths.CLASS_VOCAB.items()
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def _groups_of(bits: int) -> tuple[int, ...]:
+    return tuple(gi for gi in range(_N_GROUPS) if bits >> gi & 1)
 
 
 def _token_bits(token: str) -> int:
-    bits = _TOKEN_CACHE.get(token)
-    if bits is None:
-        bits = 0
-        for group, words in xpaths.CLASS_VOCAB.items():
-            for w in words:
-                if (token == w) if len(w) <= 3 else (w in token):
-                    bits |= _GROUP_BIT[group]
-                    break
-        if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
-            _TOKEN_CACHE[token] = bits
+    low = _CAMEL.sub("-", token).lower()
+    bits = 0
+    for bit, pattern in _GROUP_PATTERNS:
+        if pattern.search(low):
+            bits |= bit
+    if len(_TOKEN_CACHE) < _CACHE_MAX:
+        _TOKEN_CACHE[token] = bits
     return bits
 
 
 def class_bits(attr: str) -> int:
-    """Bitmask of the vocabulary groups that an element's class and id words fall in."""
+    """Bitmask of the vocabulary groups that an element's class/id/role words fall in.
+
+    Cached per whitespace-separated token: tokens recur across sites far more than whole attribute strings.
+    """
     bits = 0
-    for tok in _TOKEN_SPLIT.split(_CAMEL.sub("-", attr).lower()):
-        if tok:
-            bits |= _token_bits(tok)
+    get = _TOKEN_CACHE.get
+    for tok in attr.split():
+        b = get(tok)
+        bits |= _token_bits(tok) if b is None else b
     return bits
-
-
-@dataclass(slots=True)
-class _Frame:
-    tag: str
-    bits: int
-    label: str
-    is_block: bool
-    serial: int
 
 
 @dataclass(slots=True)
@@ -66,19 +85,52 @@ class HtmlSegment:
     path: str
     link_chars: int
     n_links: int
-    context: frozenset[str]
-    """Tags of all ancestors (from CONTEXT_TAGS)."""
+    context: int
+    """Bitmask of ancestor tags (``CONTEXT_BIT``)."""
     class_dist: tuple[int, ...]
     """Per vocabulary group: distance (in ancestors) to the nearest element whose class/id matches, or -1."""
     class_any: int
     """Bitmask of groups matched anywhere above the block."""
+    own_bits: int
+    """Groups matched by the block element itself."""
     depth: int
-    container: int
-    """Serial number of the nearest block ancestor above the block's own element: siblings share it."""
+    ancestors: tuple[int, ...]
+    """Serials of the nearest ``ANCESTOR_LEVELS`` block ancestors above the block's own element (0: none)."""
+    ancestor_ends: tuple[int, ...]
+    """Last serial inside each of ``ancestors``: blocks with serials in ``[start, end]`` are its subtree."""
     block_serial: int
+    at: int
+    """Element serial when the block was closed: non-decreasing in page order, in every ancestor's range."""
+    repeat: int
+    """Most siblings sharing tag and class with one of the block's nearest block ancestors (cards, posts)."""
     n_images: int = 0
-    heading_inside: bool = False
-    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def container(self) -> int:
+        return self.ancestors[0]
+
+
+class _Frame:
+    __slots__ = ("_label", "bits", "ctx", "depth", "el", "is_block", "key", "lists", "serial", "tag")
+
+    def __init__(self, tag: str, bits: int, ctx: int, lists: int, is_block: bool, serial: int,
+                 key: tuple[int, str, str], el: etree._Element, depth: int) -> None:
+        self.tag = tag
+        self.depth = depth
+        self.bits = bits
+        self.ctx = ctx
+        self.lists = lists
+        self.is_block = is_block
+        self.serial = serial
+        self.key = key
+        self.el = el
+        self._label: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self._label is None:
+            self._label = _frame_label(self.el, self.tag)
+        return self._label
 
 
 class _Builder:
@@ -90,13 +142,6 @@ class _Builder:
         self.links = 0
         self.images = 0
         self.pre = 0
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        if not text:
-            return
-        self.parts.append(text)
-        if in_link:
-            self.link_chars += len(text.strip())
 
     def last_is_break(self) -> bool:
         for p in reversed(self.parts):
@@ -119,7 +164,7 @@ def _frame_label(el: etree._Element, tag: str) -> str:
     return tag
 
 
-def _kind(stack: list[_Frame], block: _Frame) -> tuple[str, int]:
+def _kind(block: _Frame) -> tuple[str, int]:
     tag = block.tag
     if tag in xpaths.HEADING_TAGS:
         return "heading", int(tag[1])
@@ -127,10 +172,9 @@ def _kind(stack: list[_Frame], block: _Frame) -> tuple[str, int]:
         return "table", 0
     if tag in xpaths.CODE_TAGS:
         return "code", 0
-    in_quote = any(f.tag == "blockquote" for f in stack)
     if tag in xpaths.LIST_ITEM_TAGS:
-        return "list item", sum(1 for f in stack if f.tag in ("ul", "ol", "dl", "menu"))
-    if in_quote:
+        return "list item", block.lists
+    if block.ctx & _QUOTE_BIT:
         return "quote", 0
     if tag in xpaths.PARAGRAPH_TAGS:
         return "paragraph", 0
@@ -143,20 +187,26 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
     if body is None:
         body = root
     segments: list[HtmlSegment] = []
-    stack: list[_Frame] = []
-    block_stack: list[_Frame] = []
+    keys: list[tuple[tuple[int, str, str], ...]] = []
+    sibling_count: dict[tuple[int, str, str], int] = {}
+    ends: dict[int, int] = {}
+    top = _Frame("body", 0, 0, 0, True, 0, (0, "", ""), body, 0)
+    block_stack: list[_Frame] = [top]
+    marked: list[tuple[int, int]] = []  # (block_stack index, bits) of blocks whose class/id matched
     cur = _Builder()
     link_depth = 0
+    depth = 0
     serial = 0
-    context_tags = frozenset(xpaths.CONTEXT_TAGS)
-    n_groups = len(GROUPS)
+    block_tags = xpaths.BLOCK_TAGS
+    cell_tags = xpaths.TABLE_CELL_TAGS
+    control_tags = xpaths.CONTROL_TAGS
+    ctx_bit = CONTEXT_BIT
+    attrs = frozenset(xpaths.CLASS_ATTRS)
 
     def flush() -> None:
         nonlocal cur
         builder = cur
         cur = _Builder()
-        if not builder.parts:
-            return
         raw = "".join(builder.parts)
         if builder.pre:
             text = raw.strip("\n")
@@ -166,60 +216,78 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
             text = _WS.sub(" ", raw).strip()
             if not text:
                 return
-        block = block_stack[-1] if block_stack else _Frame("body", 0, "body", True, 0)
-        kind, level = _kind(stack, block)
-        dist = [-1] * n_groups
+        block = block_stack[-1]
+        kind, level = _kind(block)
+        at = len(block_stack) - 1
+        dist = [-1] * _N_GROUPS
         any_bits = 0
-        for d, fr in enumerate(reversed(stack)):
-            if fr.bits:
-                any_bits |= fr.bits
-                for gi in range(n_groups):
-                    if dist[gi] < 0 and fr.bits >> gi & 1:
-                        dist[gi] = d
-        container = block_stack[-2].serial if len(block_stack) > 1 else 0
+        for pos, bits in reversed(marked):
+            fresh = bits & ~any_bits
+            if fresh:
+                any_bits |= bits
+                d = at - pos
+                for gi in _groups_of(fresh):
+                    dist[gi] = d
+        anc = [f.serial for f in block_stack[-2:-2 - ANCESTOR_LEVELS:-1]]
+        anc += [0] * (ANCESTOR_LEVELS - len(anc))
+        keys.append(tuple(f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]))
         segments.append(
             HtmlSegment(
                 text=text,
                 kind=kind,
                 level=level,
                 tag=block.tag,
-                path=">".join(f.label for f in stack[-4:]),
+                path=">".join([f.label for f in block_stack[-4:]]),
                 link_chars=min(builder.link_chars, len(text)),
                 n_links=builder.links,
-                context=frozenset(f.tag for f in stack if f.tag in context_tags),
+                context=block.ctx,
                 class_dist=tuple(dist),
                 class_any=any_bits,
-                depth=len(stack),
-                container=container,
+                own_bits=block.bits,
+                depth=block.depth,
+                ancestors=tuple(anc),
+                ancestor_ends=(),
                 block_serial=block.serial,
+                at=serial,
+                repeat=0,
                 n_images=builder.images,
             )
         )
 
-    for event, el in etree.iterwalk(body, events=("start", "end")):
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):
-            if event == "end":
-                cur.add(el.tail, link_depth > 0)
-            continue
-        tag = tag.lower()
         if event == "start":
+            if not isinstance(tag, str):
+                continue
+            depth += 1
             serial += 1
-            attr = el.get("class")
-            ident = el.get("id")
-            bits = class_bits(f"{attr or ''} {ident or ''}") if (attr or ident) else 0
-            is_block = tag in xpaths.BLOCK_TAGS
-            frame = _Frame(tag, bits, _frame_label(el, tag), is_block, serial)
-            if is_block:
-                if tag in xpaths.TABLE_CELL_TAGS and block_stack and block_stack[-1].tag == "tr":
-                    is_block = frame.is_block = False
+            if (tag in control_tags and next(el.iterdescendants(*block_tags), None) is None) or (
+                    tag == "noscript" and len(el.text_content().split()) < xpaths.NOSCRIPT_MIN_WORDS):
+                walker.skip_subtree()
+                continue
+            if tag in block_tags:
+                parent = block_stack[-1]
+                if tag in cell_tags and parent.tag == "tr":
                     if cur.parts:
                         cur.parts.append(" | ")
                 else:
-                    flush()
-                    block_stack.append(frame)
-            stack.append(frame)
-            if tag == "br":
+                    attr = " ".join(v for k, v in el.items() if k in attrs) if el.attrib else ""
+                    bits = class_bits(attr) if attr else 0
+                    key = (parent.serial, tag, el.get("class") or "")
+                    sibling_count[key] = sibling_count.get(key, 0) + 1
+                    if cur.parts:
+                        flush()
+                    if bits:
+                        marked.append((len(block_stack), bits))
+                    block_stack.append(_Frame(tag, bits, parent.ctx | ctx_bit.get(tag, 0),
+                                              parent.lists + (tag in _LIST_TAGS), True, serial, key, el,
+                                              depth))
+                    if tag == "pre":
+                        cur.pre += 1
+                    elif tag == "hr" and cur.parts:
+                        flush()
+            elif tag == "br":
                 if cur.last_is_break():
                     flush()
                 else:
@@ -229,19 +297,32 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
                 cur.links += 1
             elif tag == "img":
                 cur.images += 1
-            elif tag == "pre":
-                cur.pre += 1
-            elif tag == "hr":
-                flush()
-            cur.add(el.text, link_depth > 0)
+            text = el.text
+            if text and (cur.parts or not text.isspace()):
+                cur.parts.append(text)
+                if link_depth:
+                    cur.link_chars += len(text.strip())
         else:
-            frame = stack.pop() if stack else None
-            if frame is not None and frame.is_block:
-                flush()
-                if block_stack:
-                    block_stack.pop()
-            if tag == "a":
-                link_depth = max(0, link_depth - 1)
-            cur.add(el.tail, link_depth > 0)
-    flush()
+            if isinstance(tag, str):
+                depth -= 1
+                if block_stack[-1].el is el:
+                    if cur.parts:
+                        flush()
+                    frame = block_stack.pop()
+                    ends[frame.serial] = serial
+                    if marked and marked[-1][0] == len(block_stack):
+                        marked.pop()
+                elif tag == "a" and link_depth:
+                    link_depth -= 1
+            tail = el.tail
+            if tail and (cur.parts or not tail.isspace()):
+                cur.parts.append(tail)
+                if link_depth:
+                    cur.link_chars += len(tail.strip())
+    if cur.parts:
+        flush()
+    last = serial + 1
+    for seg, ks in zip(segments, keys, strict=True):
+        seg.repeat = max(sibling_count.get(k, 0) for k in ks) if ks else 0
+        seg.ancestor_ends = tuple(ends.get(a, last) if a else last for a in seg.ancestors)
     return segments

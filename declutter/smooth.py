@@ -5,6 +5,9 @@ Parameters come from the model file (``smoothing``), so they are tuned with the 
 * ``alpha``/``window``: mix each score with the mean score of ``window`` blocks on each side.
 * ``tail_margin``: after the last block scoring at least ``tail_anchor``, a block needs ``threshold +
   tail_margin`` to stay content — a junk run at the end of the page stays junk.
+* ``page_gate``/``gate_threshold`` (optional): a page whose mean score is at least ``page_gate`` is mostly
+  content already (say, an extractor's output), so it is cut with the lower ``gate_threshold`` when that is
+  below the caller's threshold: such pages lose more by a wrong cut than they gain by a right one.
 """
 
 from __future__ import annotations
@@ -46,11 +49,27 @@ def tail_mask(scores: np.ndarray, params: dict[str, float]) -> np.ndarray:
     return mask
 
 
+def gated_threshold(scores: np.ndarray, threshold: float, params: dict[str, float]) -> float:
+    """This page's threshold: ``gate_threshold`` on pages that are mostly content, else ``threshold``."""
+    gate = params.get("page_gate")
+    if gate is None or scores.size == 0 or float(scores.mean()) < float(gate):
+        return threshold
+    return min(threshold, float(params.get("gate_threshold", threshold)))
+
+
 def decide(scores: np.ndarray, threshold: float, params: dict[str, float]) -> np.ndarray:
-    """Boolean content mask from smoothed scores."""
+    """Boolean content mask from smoothed scores.
+
+    Optional ``empty_fallback`` (0..1): when no block reaches the threshold, keep the blocks scoring at least
+    that fraction of the page's best score rather than return nothing.
+    """
+    threshold = gated_threshold(scores, threshold, params)
     keep = scores >= threshold
     margin = params.get("tail_margin")
     if margin is not None:
         tail = tail_mask(scores, params)
         keep &= ~tail | (scores >= threshold + float(margin))
+    fallback = params.get("empty_fallback")
+    if fallback is not None and scores.size and not keep.any():
+        keep = scores >= float(fallback) * float(scores.max())
     return keep

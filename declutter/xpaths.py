@@ -4,20 +4,38 @@ from __future__ import annotations
 
 #: Elements removed with their content before segmentation (their tail text is kept).
 DROP_TAGS: tuple[str, ...] = (
-    "script", "style", "template", "noscript", "svg", "math", "canvas", "iframe", "object", "embed",
-    "audio", "video", "map", "head", "select", "option", "textarea", "input", "button", "datalist",
+    "script", "style", "template", "svg", "math", "canvas", "iframe", "object", "embed",
+    "audio", "video", "map", "head", "select", "option", "textarea", "input", "datalist",
     "link", "meta", "base", "picture", "source", "track", "dialog",
 )
 
-#: Nodes a browser does not show.
+#: Interface controls: their text is skipped unless they wrap block elements (broken markup can leave a
+#: whole page inside an unclosed ``<button>``).
+CONTROL_TAGS: frozenset[str] = frozenset({"button"})
+
+#: ``<noscript>`` holds tracking pixels and "enable JavaScript" notes, but some sites (forum engines) put the
+#: whole crawler-readable page there: it is read only when it has at least this many words.
+NOSCRIPT_MIN_WORDS: int = 30
+
+_STYLE_HINT = " or ".join(f"contains(@style, '{w}')" for w in ("none", "None", "NONE", "hidden", "Hidden",
+                                                                   "HIDDEN"))
+_CLASS_WORD = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+
+#: Nodes a browser does not show. A utility class ``hidden`` next to a responsive ``md:block`` is shown on
+#: desktops, so it does not count. Cheap ``contains`` tests guard the costly normalising ones (XPath
+#: ``and``/``or`` short-circuit), which keeps this query a small part of the parse time.
 HIDDEN: str = (
     "//*[@hidden or @aria-hidden='true' "
-    "or contains(translate(@style, 'DISPLAYNOE: ', 'displaynoe'), 'display:none') "
-    "or contains(translate(@style, 'VISBLTYHDEN: ', 'visbltyhden'), 'visibility:hidden') "
-    "or contains(concat(' ', normalize-space(@class), ' '), ' hidden ') "
-    "or contains(concat(' ', normalize-space(@class), ' '), ' sr-only ') "
-    "or contains(concat(' ', normalize-space(@class), ' '), ' visually-hidden ') "
-    "or contains(concat(' ', normalize-space(@class), ' '), ' screen-reader-text ')]"
+    f"or (@style and ({_STYLE_HINT}) "
+    "and (contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none') "
+    "or contains(translate(@style, 'VISBLTYHDEN ', 'visbltyhden'), 'visibility:hidden'))) "
+    "or (@class and (contains(@class, 'hidden') or contains(@class, 'sr-only') "
+    "or contains(@class, 'screen-reader-text')) "
+    f"and (({_CLASS_WORD.format('hidden')} "
+    "and not(contains(@class, ':block') or contains(@class, ':flex') or contains(@class, ':grid') "
+    "or contains(@class, ':inline') or contains(@class, ':table') or contains(@class, ':contents'))) "
+    f"or {_CLASS_WORD.format('sr-only')} or {_CLASS_WORD.format('visually-hidden')} "
+    f"or {_CLASS_WORD.format('screen-reader-text')}))]"
 )
 
 #: Where the page states its own title, best first.
@@ -50,16 +68,19 @@ CONTEXT_TAGS: tuple[str, ...] = (
     "figure", "section", "dl", "menu", "label", "fieldset", "details", "pre",
 )
 
+#: Attributes whose words are matched against ``CLASS_VOCAB`` (microdata and ARIA roles name regions too).
+CLASS_ATTRS: tuple[str, ...] = ("class", "id", "role", "itemprop", "itemtype")
+
 #: Class/id vocabularies: a token matches when it contains one of these words.
 #: Each group becomes one feature (nearest ancestor distance and count).
 CLASS_VOCAB: dict[str, tuple[str, ...]] = {
     "content": ("content", "article", "post", "entry", "story", "body", "text", "main", "prose", "blog",
                 "markdown", "rich", "detail", "descr", "answer", "question", "message", "review"),
-    "nav": ("nav", "menu", "breadcrumb", "crumb", "pagination", "pager", "toc", "skip", "tab", "drawer",
-            "mega", "topbar", "toolbar", "dropdown"),
+    "nav": ("nav", "navigation", "navbar", "menu", "breadcrumb", "crumb", "pagination", "pager", "toc",
+            "skip", "tab", "drawer", "mega", "topbar", "toolbar", "dropdown"),
     "aside": ("sidebar", "aside", "widget", "related", "recommend", "popular", "trending", "more", "latest",
               "recent", "also", "teaser", "promo", "sponsor", "newsletter", "subscribe", "signup", "cta"),
-    "footer": ("footer", "foot", "copyright", "legal", "bottom", "colophon", "disclaimer"),
+    "footer": ("footer", "foot", "copyright", "legal", "bottom", "colophon", "disclaimer", "contentinfo"),
     "header": ("header", "masthead", "banner", "brand", "logo", "top", "hero"),
     "social": ("share", "social", "facebook", "twitter", "linkedin", "pinterest", "whatsapp", "follow",
                "like", "tweet", "email"),

@@ -1,0 +1,184 @@
+"""Throughput of ``declutter clean``: records/s for --workers 1 and 2, and the batch layer's cost over a loop.
+
+Inputs are built under /tmp (never in the repo) from the shared benchmark data, read-only:
+
+* text: ``--records`` records (default 20,000) cycling through text-dev/fullpage.jsonl.gz with distinct ids
+  (all original fields kept, ``input_text`` renamed ``text``);
+* html: every WCXB dev page as a folder of .html files (``--html-repeat`` copies each).
+
+For each input it times (1) a plain single-process loop — read JSONL, ``declutter.clean``, write JSONL — and
+(2) ``declutter clean --workers 1`` and ``--workers 2`` as subprocesses. The 1-worker run against the loop is
+the batch layer's cost; 2 against 1 is the scaling. The machine's load average is recorded with the numbers.
+
+    python benchmarks/batch_throughput.py [--records 20000] [--skip-html] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import TEXT_DEV, WCXB, stamp, table
+from batch_report import update_part
+
+WORK = Path(os.environ.get("DECLUTTER_BENCH_TMP", "/tmp/declutter-bench"))
+
+
+def build_text_input(n: int) -> Path:
+    """``n`` records cycling through text-dev fullpage, ids made distinct; rebuilt only when missing."""
+    path = WORK / f"text-{n}.jsonl"
+    if path.exists():
+        return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    with gzip.open(TEXT_DEV / "fullpage.jsonl.gz", "rt", encoding="utf-8") as fh:
+        base = [json.loads(line) for line in fh if line.strip()]
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        for i in range(n):
+            rec = dict(base[i % len(base)])
+            rec["id"] = f"{rec['id']}-{i // len(base)}"
+            rec["text"] = rec.pop("input_text")
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    tmp.rename(path)
+    return path
+
+
+def build_html_input(repeat: int, limit: int | None) -> Path:
+    """The WCXB dev pages (all, or the first ``limit``), decompressed, as ``<id>-<k>.html`` in one folder."""
+    folder = WORK / f"wcxb-html-x{repeat}-{limit or 'all'}"
+    if folder.exists():
+        return folder
+    tmp = folder.with_name(folder.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for page in sorted((WCXB / "html").glob("*.html.gz"))[:limit]:
+        data = gzip.decompress(page.read_bytes())
+        for k in range(repeat):
+            (tmp / f"{page.name.removesuffix('.html.gz')}-{k}.html").write_bytes(data)
+    tmp.rename(folder)
+    return folder
+
+
+def plain_loop_jsonl(path: Path, out: Path) -> tuple[int, float]:
+    """The baseline: what a user would write without the batch layer (one process, no error handling)."""
+    import declutter
+
+    n = 0
+    start = time.perf_counter()
+    with open(path, encoding="utf-8") as fh, open(out, "w", encoding="utf-8") as w:
+        for line in fh:
+            rec = json.loads(line)
+            try:
+                rec["text"] = declutter.clean(rec["text"]).text
+            except Exception as e:  # the baseline must survive bad pages too
+                rec["declutter_error"] = str(e)
+            w.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    return n, time.perf_counter() - start
+
+
+def plain_loop_folder(folder: Path, out: Path) -> tuple[int, float]:
+    import declutter
+
+    n = 0
+    start = time.perf_counter()
+    with open(out, "w", encoding="utf-8") as w:
+        for file in sorted(folder.glob("*.html")):
+            try:
+                text = declutter.clean(file.read_bytes(), input_kind="html").text
+            except Exception as e:
+                text = f"error: {e}"
+            w.write(json.dumps({"id": file.name, "text": text}, ensure_ascii=False) + "\n")
+            n += 1
+    return n, time.perf_counter() - start
+
+
+def run_cli(src: Path, out: Path, workers: int) -> dict:
+    """``declutter clean`` in a subprocess: wall time (with start-up) and the CPU time of its process tree.
+
+    The CPU time is summed over every process seen (parent, forkserver, workers), sampled every 0.25 s, so
+    that the batch layer's cost can be judged on a machine that other jobs are loading.
+    """
+    import psutil
+
+    cmd = [sys.executable, "-m", "declutter.batch_cli", str(src), "-o", str(out), "--workers", str(workers)]
+    start = time.perf_counter()
+    popen = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    root = psutil.Process(popen.pid)
+    cpu: dict[int, float] = {}
+    while popen.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            procs = []
+        for proc in procs:
+            try:
+                t = proc.cpu_times()
+                cpu[proc.pid] = t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.25)
+    wall = time.perf_counter() - start
+    err = popen.stderr.read() if popen.stderr else ""
+    if popen.returncode != 0:
+        raise RuntimeError(f"declutter clean failed ({popen.returncode}):\n{err}")
+    summary = next(json.loads(x[8:]) for x in err.splitlines() if x.startswith("SUMMARY "))
+    return {"records": summary["records_out"], "seconds": wall, "cpu": sum(cpu.values()),
+            "errors": sum(summary["errors"].values())}
+
+
+def measure(name: str, src: Path, loop: object) -> list[list[object]]:
+    out = WORK / "out"
+    out.mkdir(exist_ok=True)
+    load = os.getloadavg()[0]
+    cpu0 = time.process_time()
+    n, loop_s = loop(src, out / f"{name}-loop.jsonl")  # type: ignore[operator]
+    loop_cpu = time.process_time() - cpu0
+    w1 = run_cli(src, out / f"{name}-w1.jsonl", 1)
+    w2 = run_cli(src, out / f"{name}-w2.jsonl", 2)
+    load = max(load, os.getloadavg()[0])
+    loop_rate, r1, r2 = n / loop_s, w1["records"] / w1["seconds"], w2["records"] / w2["seconds"]
+    ms = [1000 * c / n for c in (loop_cpu, w1["cpu"], w2["cpu"])]
+    print(f"{name}: loop {loop_rate:.1f}/s, w1 {r1:.1f}/s, w2 {r2:.1f}/s, CPU ms/rec {ms}, load {load:.2f}",
+          file=sys.stderr)
+    return [[name, n, f"{loop_rate:.1f}", f"{r1:.1f}", f"{r2:.1f}", f"{r2 / r1:.2f}x",
+             f"{(loop_rate / r1 - 1) * 100:+.1f}%", f"{ms[0]:.1f} / {ms[1]:.1f} / {ms[2]:.1f}",
+             f"{(ms[1] / ms[0] - 1) * 100:+.1f}%", w2["errors"], f"{load:.2f}"]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--records", type=int, default=20_000)
+    p.add_argument("--html-repeat", type=int, default=1)
+    p.add_argument("--html-limit", type=int, default=None, help="only the first N WCXB pages")
+    p.add_argument("--skip-html", action="store_true")
+    p.add_argument("--no-write", action="store_true", help="print, but do not update docs/benchmarks.md")
+    args = p.parse_args(argv)
+    rows = measure("text-dev fullpage (text)", build_text_input(args.records), plain_loop_jsonl)
+    if not args.skip_html:
+        html = build_html_input(args.html_repeat, args.html_limit)
+        rows += measure("WCXB dev (HTML folder)", html, plain_loop_folder)
+    header = ["input", "records", "plain loop rec/s", "--workers 1 rec/s", "--workers 2 rec/s", "2 vs 1",
+              "wall cost of batch vs loop", "CPU ms/record loop / w1 / w2", "CPU cost of batch vs loop",
+              "records with error", "load avg (max)"]
+    md = ("### Throughput\n\n" + table(header, rows)
+          + "\n`wall cost` is how much slower `--workers 1` is than the plain loop in wall time (negative:"
+            " faster, as the parent parses and writes JSON while the worker cleans); wall times include"
+            " start-up. `CPU cost` compares the CPU time of the whole process tree per record, which other"
+            " jobs on the machine disturb much less than wall time.\n\n"
+          + stamp("python benchmarks/batch_throughput.py " + " ".join(argv or sys.argv[1:])))
+    print(md)
+    if not args.no_write:
+        update_part("throughput", md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Precision: junk lines of text pages are removed — spam templates after an article, menus, link lists."""
+
+from __future__ import annotations
+
+import pytest
+from _text_pages import TEMPLATES, article_and_junk, read
+
+import declutter
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_every_template_line_after_the_article_is_removed(name: str) -> None:
+    _title, _article, junk = article_and_junk(name)
+    kept = {b.text for b in declutter.clean(read(name), input_kind="text").content_blocks}
+    leaked = [line for line in junk if line in kept]
+    assert not leaked, f"{name}: kept junk lines {leaked[:5]}"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_title_is_kept_at_most_once_and_only_at_the_top(name: str) -> None:
+    title, _article, _junk = article_and_junk(name)
+    text = declutter.extract(read(name), input_kind="text")
+    assert text.count(title) <= 1
+    if title in text:
+        assert text.startswith(title)
+
+
+def test_menu_link_list_and_footer_of_a_page_are_removed() -> None:
+    doc = declutter.clean(read("text-menu-page.txt"), input_kind="text")
+    kept = [b.text for b in doc.content_blocks]
+    for junk in ("Home", "Sign in", "Subscribe to our newsletter", "Related stories",
+                 "Farmers Market Moves To Saturday", "Share on Facebook", "Privacy policy", "Cookie settings"):
+        assert junk not in kept, junk
+
+
+def test_favor_precision_keeps_no_more_than_balanced() -> None:
+    page = read("text-menu-page.txt")
+    strict = declutter.clean(page, input_kind="text", favor="precision")
+    balanced = declutter.clean(page, input_kind="text", favor="balanced")
+    assert {b.index for b in strict.content_blocks} <= {b.index for b in balanced.content_blocks}
