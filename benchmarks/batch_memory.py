@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.keep:
         src.unlink()
         out.unlink(missing_ok=True)
+        out.with_name(out.name + ".errors.jsonl").unlink(missing_ok=True)
     rows = [[f"{size_gb:.2f} GB JSONL", r["records"], args.workers, f"{r['peak_mb']:.0f} MB", r["procs"],
              f"{r['records'] / r['seconds']:.1f}", r["errors"], f"{load:.2f}"]]
     header = ["input", "records", "workers", "peak RSS (process tree)", "processes", "records/s",

@@ -1,4 +1,4 @@
-"""Text-mode cleaning on text-dev (``fullpage`` and ``extracted``): declutter vs keep-all vs datatrove's C4 filter.
+"""Text cleaning on text-dev (``fullpage``, ``extracted``): declutter vs keep-all vs datatrove's C4 filter.
 
     python benchmarks/textdev.py [--speed-docs N] [--no-write]
 
@@ -29,15 +29,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import stamp, table, text_dev, write_section  # noqa: E402
-from declutter import extract  # noqa: E402
-from declutter.model import load_model  # noqa: E402
-from declutter.segment_text import segment_text  # noqa: E402
-from declutter.smooth import decide, smooth  # noqa: E402
-from declutter.train.metrics import mean, word_prf, word_tokens  # noqa: E402
+from benchmarks._common import stamp, table, text_dev, write_section
+from declutter import extract
+from declutter.model import load_model
+from declutter.segment_text import segment_text
+from declutter.smooth import decide, smooth
+from declutter.stopwords import language_names, page_language, tokens
+from declutter.train.metrics import mean, word_prf, word_tokens
 
 VARIANTS = ("fullpage", "extracted")
 CV_CACHE = Path("/tmp/declutter-cache/text-cv-predictions.pkl")
+MIN_LANGUAGE_PAGES = 10
 TYPES = ("article", "forum", "product", "collection", "listing", "documentation", "service")
 
 
@@ -77,8 +79,9 @@ def cv_outputs(records: dict[str, list[dict]]) -> dict[tuple[str, str], str]:
         cv = pickle.load(fh)
     model = load_model("text")
     if cv.get("version") != model.version:
-        print(f"note: CV cache is of model {cv.get('version')}, shipped model is {model.version}", file=sys.stderr)
-    raw = dict(zip(cv["ids"], cv["raw"]))
+        print(f"note: CV cache is of model {cv.get('version')}, shipped model is {model.version}",
+              file=sys.stderr)
+    raw = dict(zip(cv["ids"], cv["raw"], strict=True))
     params, thr = cv["smoothing"], cv["thresholds"]["balanced"]
     out: dict[tuple[str, str], str] = {}
     for v, recs in records.items():
@@ -86,7 +89,7 @@ def cv_outputs(records: dict[str, list[dict]]) -> dict[tuple[str, str], str]:
             segs = segment_text(r["input_text"])
             s = raw[(v, r["id"])]
             keep = decide(smooth(s, params), thr, params) if len(segs) else []
-            out[(v, r["id"])] = "\n".join(seg.text for seg, k in zip(segs, keep) if k)
+            out[(v, r["id"])] = "\n".join(seg.text for seg, k in zip(segs, keep, strict=True) if k)
     return out
 
 
@@ -103,6 +106,12 @@ def summary(rows: list[dict[str, float]]) -> list[float]:
     junk = mean(1.0 - x["junk_out"] / x["junk_in"] for x in with_junk)
     pooled = 1.0 - sum(x["junk_out"] for x in rows) / max(sum(x["junk_in"] for x in rows), 1)
     return [mean(x["f1"] for x in rows), mean(x["p"] for x in rows), mean(x["r"] for x in rows), junk, pooled]
+
+
+def language(text: str) -> str:
+    """The page's language: the stoplist that covers most of its words ("none" when no list matches)."""
+    i = page_language([tokens(line) for line in text.splitlines()])
+    return language_names()[i] if i >= 0 else "none"
 
 
 def speed(fn: Callable[[str], object], texts: list[str]) -> float:
@@ -129,10 +138,10 @@ def main(argv: list[str] | None = None) -> int:
             results[v][name] = [(r["page_type"], scores(fn(r["input_text"]), r)) for r in recs]
 
     md = ["## Text mode (text-dev)\n", stamp("python benchmarks/textdev.py"),
-          "Word F1 / precision / recall are means over pages; junk removed = share of the input's non-reference "
-          "words that the cleaner deleted (mean over pages with junk, and pooled over all words). declutter "
-          "numbers are held-out predictions of 5-fold cross-validation grouped by domain. C4 filters: datatrove "
-          "`C4QualityFilter`, lines removed only (document rejections off).\n"]
+          "Word F1 / precision / recall are means over pages; junk removed = share of the input's "
+          "non-reference words that the cleaner deleted (mean over pages with junk, and pooled over all "
+          "words). declutter numbers are held-out predictions of 5-fold cross-validation grouped by domain. "
+          "C4 filters: datatrove `C4QualityFilter`, lines removed only (document rejections off).\n"]
     for v in VARIANTS:
         rows = [[name, *summary([s for _, s in res])] for name, res in results[v].items()]
         md.append(f"### {v} ({len(records[v])} pages)\n")
@@ -146,6 +155,22 @@ def main(argv: list[str] | None = None) -> int:
         jrows = [[name, *[summary([s for pt, s in res if pt == t])[3] for t in TYPES]]
                  for name, res in results[v].items() if name != "keep-all"]
         md.append(table(header, jrows))
+
+    langs = {r["id"]: language(r["input_text"]) for r in records["fullpage"]}
+    counts = Counter(langs.values())
+    shown = sorted((lang for lang, c in counts.items() if c >= MIN_LANGUAGE_PAGES), key=lambda x: -counts[x])
+    lrows = []
+    for lang in [*shown, "other"]:
+        ids = {i for i, x in langs.items() if (x == lang if lang != "other" else x not in shown)}
+        row: list[object] = [lang, len(ids)]
+        for v in VARIANTS:
+            for name in ("declutter (CV)", "keep-all"):
+                row.append(mean(s["f1"] for r, (_, s) in zip(records[v], results[v][name], strict=True)
+                                if r["id"] in ids))
+        lrows.append(row)
+    md.append("\n### F1 by language (language of the fullpage text, from the stoplists)\n")
+    md.append(table(["language", "pages", "fullpage declutter", "fullpage keep-all", "extracted declutter",
+                     "extracted keep-all"], lrows))
 
     load_model("text")
     extract("warm up.", input_kind="text")
@@ -166,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         header += ["C4 default docs/s", "ratio"]
     md.append("\n### Speed (documents per CPU second, one process)\n")
     md.append(table(header, [[*(f"{x:.1f}" if isinstance(x, float) else x for x in r)] for r in srows]))
-    md.append("\n`C4 default` is datatrove's filter as shipped (it also splits kept lines into sentences with "
-              "spaCy to count them); `C4 lines-only` is the configuration scored above.\n")
+    md.append("\n`C4 default` is datatrove's filter as shipped (it also splits kept lines into sentences "
+              "with spaCy to count them); `C4 lines-only` is the configuration scored above.\n")
     text = "\n".join(md)
     print(text)
     if not args.no_write:

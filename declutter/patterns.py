@@ -26,7 +26,8 @@ DATE = re.compile(
 )
 #: Interface phrases common to many sites and languages (share bars, cookie lines, menus, pagination).
 BOILERPLATE = re.compile(
-    r"\b(?:skip to (?:main )?content|cookie|cookies|privacy policy|terms of (?:use|service)|all rights reserved|"
+    r"\b(?:skip to (?:main )?content|cookie|cookies|privacy policy|terms of (?:use|service)|"
+    r"all rights reserved|"
     r"copyright|subscribe|newsletter|sign (?:up|in)|log ?in|log ?out|register|share (?:this|on)|"
     r"follow us|read more|continue reading|load more|show more|back to top|previous|next page|"
     r"related (?:posts|articles)|you may also like|advertisement|sponsored|powered by|"
@@ -65,8 +66,5 @@ def _word_list(name: str) -> tuple[str, ...]:
 
 
 #: Words that, in a short line, announce a run of interface text (text path); the list is data.
-TEXT_JUNK_HEADING = re.compile(
-    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(_word_list("junk-heading-words"), key=len, reverse=True))
-    + r")(?!\w)",
-    re.I,
-)
+_JUNK_WORDS = sorted(_word_list("junk-heading-words"), key=len, reverse=True)
+TEXT_JUNK_HEADING = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _JUNK_WORDS) + r")(?!\w)", re.I)

@@ -81,6 +81,6 @@ def segment_text(text: str) -> list[TextSegment]:
         blank_before = False
     if segments:
         segments[-1].blank_after = True
-    for seg, line in zip(segments, (lines[s.line_no] for s in segments)):
+    for seg, line in zip(segments, (lines[s.line_no] for s in segments), strict=True):
         seg.kind, seg.level = _kind(line, seg.text, seg.new_paragraph, seg.blank_after)
     return segments

@@ -70,8 +70,7 @@ SMOOTHING_GRID: tuple[dict[str, float], ...] = tuple(
 THRESHOLD_GRID = (0.2, 0.3, 0.4)
 #: (page_gate, gate_threshold, empty_fallback) candidates: extracted-like pages get a lower threshold.
 GATE_GRID: tuple[tuple[float | None, float, float | None], ...] = (
-    (None, 0.0, None), (None, 0.0, 0.5),
-    *((g, t, f) for g in (0.6, 0.7, 0.8) for t in (0.05, 0.1, 0.2) for f in (None, 0.5)),
+    (None, 0.0, None), (None, 0.0, 0.5), (0.7, 0.1, None), (0.8, 0.2, None),
 )
 
 
