@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         others_note = ""
     agg = {name: _aggregate(res, meta) for name, res in systems.items()}
 
-    command = "python benchmarks/wcxb.py"
+    command = "python benchmarks/wcxb.py" + (" --reuse-others" if args.reuse_others else "")
     header = ["system", "word F1", "precision", "recall", "empty output"]
     rows = [[n, a["all"]["f1"], a["all"]["precision"], a["all"]["recall"], f"{a['all']['empty']:.1%}"]
             for n, a in agg.items()]

@@ -11,7 +11,7 @@ from declutter import features_html, features_text
 from declutter.decode import clean_chars, decode_bytes, fix_mojibake, looks_like_html
 from declutter.document import Block, Document
 from declutter.errors import DeclutterError
-from declutter.label import reasons_for
+from declutter.label import page_reasons
 from declutter.model import Model, load_model
 from declutter.parse import adopt_tree, clean_tree, page_title, parse_html
 from declutter.segment_html import segment_html
@@ -136,9 +136,21 @@ def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Mo
         return doc
     raw = model.predict(_columns(X, names, model))
     scores = smooth(raw, model.smoothing)
-    keep = decide(scores, threshold, model.smoothing)
-    for b, s, k, row in zip(blocks, scores, keep, X, strict=True):
+    keep = decide(scores, threshold, _decision_params(model, opts))
+    labels = ["content" if k else "junk" for k in keep]
+    for b, s, label, why in zip(blocks, scores, labels, page_reasons(X, names, labels), strict=True):
         b.score = float(s)
-        b.label = "content" if k else "junk"
-        b.reasons = reasons_for(row, names, b.label)
+        b.label = label
+        b.reasons = why
     return doc
+
+
+#: Page-level adjustments of the model's cut that an explicit ``threshold=`` switches off, so that an explicit
+#: threshold means what the docs say: content is exactly the blocks scoring at least it (tail rule aside).
+_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback")
+
+
+def _decision_params(model: Model, opts: Options) -> dict[str, float]:
+    if opts.threshold is None:
+        return model.smoothing
+    return {k: v for k, v in model.smoothing.items() if k not in _FAVOR_ONLY}

@@ -6,12 +6,9 @@ evidence the model sees, ordered so that evidence agreeing with the label comes 
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
 
 import numpy as np
-
-_OPS: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
 
 #: (feature, op, value, reason, which label it argues for)
 REASON_RULES: tuple[tuple[str, str, float, str, str], ...] = (
@@ -56,17 +53,44 @@ REASON_RULES: tuple[tuple[str, str, float, str, str], ...] = (
 
 def reasons_for(row: np.ndarray, names: Sequence[str], label: str, limit: int = 3) -> tuple[str, ...]:
     """Up to ``limit`` reasons that fire for this feature row, those agreeing with ``label`` first."""
-    col = _index(tuple(names))
-    agree: list[str] = []
-    other: list[str] = []
-    for feature, op, value, reason, side in REASON_RULES:
-        i = col.get(feature)
-        if i is None or not _OPS[op](float(row[i]), value):
-            continue
-        bucket = agree if side == label else other
-        if reason not in bucket:
-            bucket.append(reason)
-    return tuple((agree + other)[:limit])
+    return page_reasons(row[None, :], names, [label], limit)[0]
+
+
+def page_reasons(X: np.ndarray, names: Sequence[str], labels: Sequence[str],
+                 limit: int = 3) -> list[tuple[str, ...]]:
+    """Reasons for every block of a page: each rule is one vectorised comparison over the page's column."""
+    rules = _compiled(tuple(names))
+    n = X.shape[0]
+    if n == 0 or not rules:
+        return [() for _ in range(n)]
+    fired = np.column_stack([_NP_OPS[op](X[:, i], value) for i, op, value, _, _ in rules])
+    out: list[tuple[str, ...]] = []
+    for r, label in enumerate(labels):
+        agree: list[str] = []
+        other: list[str] = []
+        for k in np.flatnonzero(fired[r]):
+            _, _, _, reason, side = rules[k]
+            bucket = agree if side == label else other
+            if reason not in bucket:
+                bucket.append(reason)
+        out.append(tuple((agree + other)[:limit]))
+    return out
+
+
+_NP_OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+    ">=": np.greater_equal, "<=": np.less_equal, "==": np.equal,
+}
+_RULE_CACHE: dict[tuple[str, ...], list[tuple[int, str, float, str, str]]] = {}
+
+
+def _compiled(names: tuple[str, ...]) -> list[tuple[int, str, float, str, str]]:
+    rules = _RULE_CACHE.get(names)
+    if rules is None:
+        col = _index(names)
+        rules = _RULE_CACHE[names] = [
+            (col[f], op, value, reason, side) for f, op, value, reason, side in REASON_RULES if f in col
+        ]
+    return rules
 
 
 _INDEX_CACHE: dict[tuple[str, ...], dict[str, int]] = {}

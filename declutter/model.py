@@ -98,7 +98,8 @@ def model_from_dict(d: dict[str, Any], name: str = "model") -> Model:
     )
     fmt = d.get("format")
     if fmt == "declutter-linear/1":
-        return LinearModel(**common, weights=np.asarray(d["weights"], dtype=np.float64), bias=float(d["bias"]))
+        weights = np.asarray(d["weights"], dtype=np.float64)
+        return LinearModel(**common, weights=weights, bias=float(d["bias"]))
     if fmt == "declutter-trees/1":
         t = d["trees"]
         return TreeModel(

@@ -1,4 +1,4 @@
-"""Grouped K-fold assignment: every page of a domain falls in the same fold (no domain is both seen and scored)."""
+"""Grouped K-fold: every page of a domain falls in the same fold, so no domain is both seen and scored."""
 
 from __future__ import annotations
 
