@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+_CHUNK = 1024
 DEFAULT_THRESHOLDS = {"precision": 0.6, "balanced": 0.5, "recall": 0.35}
 
 
@@ -42,7 +43,9 @@ class Model:
             return np.zeros(0)
         if X.shape[1] != len(self.features):
             raise ValueError(f"model {self.name} expects {len(self.features)} features, got {X.shape[1]}")
-        z = self.raw(np.asarray(X, dtype=np.float64))
+        X = np.asarray(X, dtype=np.float64)
+        # Rows go through in chunks so that a page of 100,000 blocks costs no more memory than a small one.
+        z = np.concatenate([self.raw(X[i:i + _CHUNK]) for i in range(0, X.shape[0], _CHUNK)])
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
     def threshold(self, favor: str) -> float:
@@ -70,21 +73,28 @@ class TreeModel(Model):
     depth: int = 0
     base: float = 0.0
 
+    def __post_init__(self) -> None:
+        # Precomputed once: leaves read column 0 harmlessly, and both children sit side by side.
+        object.__setattr__(self, "_feature_safe", np.maximum(self.feature, 0).astype(np.intp))
+        children = np.stack([self.left, self.right], axis=1).ravel().astype(np.intp)
+        object.__setattr__(self, "_children", children)
+
     def raw(self, X: np.ndarray) -> np.ndarray:
-        n = X.shape[0]
-        node = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
-        rows = np.arange(n)[:, None]
-        feat_of, thr_of = self.feature, self.threshold_
+        # Leaves point to themselves, so every row can take ``depth`` steps without checking for leaves.
+        n, width = X.shape
+        node = np.broadcast_to(self.roots.astype(np.intp), (n, self.roots.size)).copy()
+        flat = X.ravel()
+        row_base = (np.arange(n, dtype=np.intp) * width)[:, None]
+        has_nan = bool(np.isnan(flat).any())
+        feature: np.ndarray = self._feature_safe  # type: ignore[attr-defined]
+        children: np.ndarray = self._children  # type: ignore[attr-defined]
         for _ in range(self.depth):
-            f = feat_of[node]
-            inner = f >= 0
-            if not inner.any():
-                break
-            x = X[rows, np.maximum(f, 0)]
-            go_left = np.where(np.isnan(x), self.default_left[node], x <= thr_of[node])
-            nxt = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(inner, nxt, node)
-        return self.value[node].sum(axis=1) + self.base
+            x = flat.take(row_base + feature.take(node))
+            go_right = x > self.threshold_.take(node)
+            if has_nan:
+                go_right = np.where(np.isnan(x), ~self.default_left.take(node), go_right)
+            node = children.take(2 * node + go_right)
+        return self.value.take(node).sum(axis=1) + self.base
 
 
 def model_from_dict(d: dict[str, Any], name: str = "model") -> Model:
