@@ -159,7 +159,7 @@ def speed(pages: list, log: Callable[[str], None]) -> dict[str, float]:
 
 
 _RSS_SCRIPT = """
-import resource, sys
+import sys
 sys.path.insert(0, {bench!r})
 from _common import wcxb_pages
 import declutter
@@ -170,7 +170,10 @@ while n < {n}:
         n += 1
         if n >= {n}:
             break
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so it would report the parent benchmark's size.
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(int(line.split()[1]) / 1024)
 """
 
 

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from declutter import patterns, xpaths
+from declutter._numeric import shift as _shift
 from declutter.segment_html import ANCESTOR_LEVELS, CONTEXT_BIT, GROUPS, HtmlSegment
 from declutter.stopwords import stoplists, word_languages
 
@@ -154,16 +155,6 @@ def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
     padded = np.concatenate((np.zeros(half), x, np.zeros(half)))
     cs = np.concatenate(([0.0], np.cumsum(padded)))
     return (cs[2 * half + 1:2 * half + 1 + n] - cs[:n]) / (2 * half + 1)
-
-
-def _shift(x: np.ndarray, k: int) -> np.ndarray:
-    """x moved ``k`` places later (k>0: previous block's value), zero-filled."""
-    out = np.zeros_like(x)
-    if k > 0:
-        out[k:] = x[:-k]
-    elif k < 0:
-        out[:k] = x[-k:]
-    return out
 
 
 def html_features(segments: list[HtmlSegment], title: str | None = None) -> np.ndarray:

@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from declutter import patterns
+from declutter._numeric import shift as _shift
 from declutter.segment_text import TextSegment
 from declutter.stopwords import stoplists, word_languages
 
@@ -182,16 +183,6 @@ def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
     lo = np.maximum(idx - half, 0)
     hi = np.minimum(idx + half + 1, n)
     return (cs[hi] - cs[lo]) / (hi - lo)
-
-
-def _shift(x: np.ndarray, k: int) -> np.ndarray:
-    """x moved ``k`` places later (k>0: previous line's value), zero-filled."""
-    out = np.zeros_like(x)
-    if k > 0:
-        out[k:] = x[:-k]
-    elif k < 0:
-        out[:k] = x[-k:]
-    return out
 
 
 def _distance(flags: np.ndarray, forward: bool) -> np.ndarray:
