@@ -10,7 +10,6 @@ workers) is sampled every 0.2 s with psutil; the peak of the summed RSS is the n
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -20,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import TEXT_DEV, stamp, table
-from batch_report import update_part
+from _common import stamp, table
+from batch_report import repeated_fullpage_records, update_part
 
 WORK = Path(os.environ.get("DECLUTTER_BENCH_TMP", "/tmp/declutter-bench"))
 
@@ -32,19 +31,14 @@ def build_input(gib: float) -> Path:
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
-    with gzip.open(TEXT_DEV / "fullpage.jsonl.gz", "rt", encoding="utf-8") as fh:
-        base = [json.loads(line) for line in fh if line.strip()]
-    limit, size, i = int(gib * 1024**3), 0, 0
+    limit, size = int(gib * 1024**3), 0
     tmp = path.with_suffix(".tmp")
+    records = repeated_fullpage_records()
     with open(tmp, "wb") as out:
         while size < limit:
-            rec = dict(base[i % len(base)])
-            rec["id"] = f"{rec['id']}-{i // len(base)}"
-            rec["text"] = rec.pop("input_text")
-            line = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
+            line = (json.dumps(next(records), ensure_ascii=False) + "\n").encode("utf-8")
             out.write(line)
             size += len(line)
-            i += 1
     tmp.rename(path)
     return path
 

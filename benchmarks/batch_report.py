@@ -6,9 +6,13 @@ the other script's part as it is.
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
 import re
+from collections.abc import Iterator
 
-from _common import DOC, write_section
+from _common import DOC, TEXT_DEV, write_section
 
 PARTS = ("throughput", "memory")
 INTRO = ("## Batch cleaning (`declutter clean`)\n\n"
@@ -31,3 +35,14 @@ def update_part(name: str, markdown: str) -> None:
     body = [INTRO]
     body += [f"<!-- batch:{p} -->\n{parts[p]}\n<!-- /batch:{p} -->" for p in PARTS if parts[p]]
     write_section("batch", "\n\n".join(body))
+
+
+def repeated_fullpage_records() -> Iterator[dict]:
+    """text-dev fullpage records cycled forever as batch input (``text`` field), repeats with distinct ids."""
+    with gzip.open(TEXT_DEV / "fullpage.jsonl.gz", "rt", encoding="utf-8") as fh:
+        base = [json.loads(line) for line in fh if line.strip()]
+    for i in itertools.count():
+        rec = dict(base[i % len(base)])
+        rec["id"] = f"{rec['id']}-{i // len(base)}"
+        rec["text"] = rec.pop("input_text")
+        yield rec

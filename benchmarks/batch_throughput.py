@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import os
 import subprocess
@@ -26,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import TEXT_DEV, WCXB, stamp, table
-from batch_report import update_part
+from _common import WCXB, stamp, table
+from batch_report import repeated_fullpage_records, update_part
 
 WORK = Path(os.environ.get("DECLUTTER_BENCH_TMP", "/tmp/declutter-bench"))
 
@@ -38,14 +39,9 @@ def build_text_input(n: int) -> Path:
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
-    with gzip.open(TEXT_DEV / "fullpage.jsonl.gz", "rt", encoding="utf-8") as fh:
-        base = [json.loads(line) for line in fh if line.strip()]
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
-        for i in range(n):
-            rec = dict(base[i % len(base)])
-            rec["id"] = f"{rec['id']}-{i // len(base)}"
-            rec["text"] = rec.pop("input_text")
+        for rec in itertools.islice(repeated_fullpage_records(), n):
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     tmp.rename(path)
     return path
