@@ -11,6 +11,7 @@ from declutter import features_html, features_text
 from declutter.decode import clean_chars, decode_bytes, fix_mojibake, looks_like_html
 from declutter.document import Block, Document
 from declutter.errors import DeclutterError
+from declutter.hints import page_hints
 from declutter.label import page_reasons
 from declutter.model import Model, load_model
 from declutter.parse import adopt_tree, clean_tree, page_title, parse_html
@@ -76,7 +77,7 @@ def _clean(page: Any, opts: Options) -> Document:
     if not text.strip():
         return _empty(opts, encoding=encoding, kind=kind)
     if kind == "html":
-        return _from_tree(parse_html(text), opts, encoding=encoding)
+        return _from_tree(parse_html(text, chars_clean=True), opts, encoding=encoding)
     return _from_text(text, opts, encoding=encoding)
 
 
@@ -95,10 +96,11 @@ def _empty(opts: Options, encoding: str | None, kind: str | None = None) -> Docu
 
 def _from_tree(root: Any, opts: Options, encoding: str | None) -> Document:
     stated = page_title(root)
+    hints = page_hints(root)
     segments = segment_html(clean_tree(root))
     title = html_title(stated, segments)
     model = load_model(HTML_MODEL)
-    X = features_html.html_features(segments, title)
+    X = features_html.html_features(segments, title, hints)
     blocks = [
         Block(text=s.text, kind=s.kind, level=s.level, tag=s.tag, path=s.path, index=i)
         for i, s in enumerate(segments)

@@ -249,8 +249,17 @@ _BAD_CHARS.update({0x0B: "\n", 0x0C: "\n"})
 _BAD_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+#: One scan finds both kinds of trouble (a leading character class lets the regex engine skip fast).
+_TROUBLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def clean_chars(text: str) -> str:
     """Make any ``str`` safe for lxml and UTF-8 output: mend or replace lone surrogates, drop controls."""
+    if text.isascii():
+        if _BAD_CHAR_RE.search(text) is None:
+            return text
+    elif _TROUBLE_RE.search(text) is None:
+        return text
     if _SURROGATE.search(text):
         # Paired surrogates (UTF-16 read as code units) become the real character; lone ones become U+FFFD.
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
@@ -269,9 +278,11 @@ def _cp1252_bytes(seq: str) -> bytes:
                     for ch in seq)
 
 
-#: UTF-8 read as cp1252 ("cafÃ©", "donâ€™t"): a lead byte's character followed by continuation bytes' ones.
+#: UTF-8 read as cp1252 ("cafÃ©", "donâ€™t"): a lead byte's character followed by continuation bytes' ones
+#: (one after a two-byte lead, two after ``â``). It starts with one character class so that the regex engine
+#: scans for candidates in C instead of trying every position.
 _MOJIBAKE = re.compile(
-    "[{lead2}][{cont}]|[{lead3}][{cont}]{{2}}".format(
+    "[{lead2}{lead3}](?:(?<=[{lead2}])[{cont}]|(?<=[{lead3}])[{cont}]{{2}})".format(
         lead2=re.escape(_cp1252_chars(0xC2, 0xDF)),
         lead3=re.escape(_cp1252_chars(0xE2, 0xE2)),
         cont=re.escape(_cp1252_chars(0x80, 0xBF)),

@@ -14,6 +14,7 @@ import numpy as np
 
 from declutter import patterns, xpaths
 from declutter._numeric import shift as _shift
+from declutter.hints import HINT_TYPES, NO_HINTS, PageHints
 from declutter.segment_html import ANCESTOR_LEVELS, CONTEXT_BIT, GROUPS, HtmlSegment
 from declutter.stopwords import stoplists, word_languages
 
@@ -40,11 +41,12 @@ _NEIGH = (
     "prev_link_density", "next_link_density", "win_log_words", "win_link_density", "win_terminal",
     "prev_heading", "next_heading", "repeats_title", "repeats_earlier", "log_copies", "after_title",
     "dist_title", "after_junk_heading", "dist_best", "in_best_container", "words_before_share",
-    "best_share", "same_tag_run",
+    "best_share", "same_tag_run", "after_h1", "dist_h1", *(f"h1_anc{k + 1}" for k in range(ANCESTOR_LEVELS)),
 )
 _PAGE = ("page_log_blocks", "page_log_chars", "page_link_density", "page_has_article", "page_has_main",
          "page_has_language", "page_max_log_chars", "page_log_repeat_max", "page_comment",
-         "page_terminal_share", "page_log_title_words")
+         "page_terminal_share", "page_log_title_words", "page_has_h1",
+         *(f"page_{src}_{g}" for src in ("stated", "body") for g in HINT_TYPES))
 FEATURES: tuple[str, ...] = (_BASE + _TAG_COLS + _KIND_COLS + _CTX_COLS + _CLASS_COLS + _ANC_COLS + _NEIGH
                              + _PAGE)
 
@@ -157,7 +159,8 @@ def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
     return (cs[2 * half + 1:2 * half + 1 + n] - cs[:n]) / (2 * half + 1)
 
 
-def html_features(segments: list[HtmlSegment], title: str | None = None) -> np.ndarray:
+def html_features(segments: list[HtmlSegment], title: str | None = None,
+                  hints: PageHints = NO_HINTS) -> np.ndarray:
     """Feature matrix, one row per segment, columns in ``FEATURES`` order."""
     n = len(segments)
     X = np.zeros((n, len(FEATURES)))
@@ -300,6 +303,17 @@ def html_features(segments: list[HtmlSegment], title: str | None = None) -> np.n
     put(own_text[best] / total)
     same = np.concatenate(([0.0], (tag_ids[1:] == tag_ids[:-1]).astype(np.float64)))
     put(_window_mean(same, 2))
+    # The page's main heading (first <h1>, else the title's block) and the containers around it.
+    levels = np.fromiter((s.level for s in segments), dtype=np.int64, count=n)
+    h1s = np.flatnonzero(is_heading & (levels == 1))
+    h1 = int(h1s[0]) if h1s.size else title_at
+    put((idx > h1).astype(np.float64) if h1 >= 0 else 0.5)
+    put((idx - h1) / n if h1 >= 0 else 0.0)
+    for k in range(ANCESTOR_LEVELS):
+        if h1 >= 0 and anc[h1, k]:
+            put(((serials >= anc[h1, k]) & (serials <= anc_end[h1, k])).astype(np.float64))
+        else:
+            put(0.5)
 
     # Page.
     put(math.log1p(n))
@@ -313,5 +327,9 @@ def html_features(segments: list[HtmlSegment], title: str | None = None) -> np.n
     put(float((any_bits & _COMMENT_BIT).any()))
     put(float(terminal.mean()))
     put(math.log1p(len(title.split())) if title else 0.0)
+    put(float(h1s.size > 0))
+    for found in (hints.stated, hints.body):
+        for g in HINT_TYPES:
+            put(float(g in found))
     assert col == len(FEATURES), (col, len(FEATURES))
     return X

@@ -5,13 +5,15 @@ models name the columns they use, so adding a feature never breaks an older mode
 
 Everything is computed per page with numpy: character classes come from the code points of the joined page,
 regexes run once over the joined text (hits are mapped back to lines by offset), and run/window aggregates
-are cumulative sums. Only repetition keys and the stoplist lookup walk the lines in Python.
+are cumulative sums. Only tokenising, the stoplist lookup and the title overlap walk the lines in Python.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -55,6 +57,10 @@ SHORT_WORDS = 8
 
 _CJK_CLASS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK_CLASS}]|[^\W{_CJK_CLASS}]+")
+#: ``_TOKEN`` on text without CJK, where it is the simpler (and faster) pattern.
+_WORD = re.compile(r"\w+")
+#: A title-case word. Its matches are counted from code points (``_char_stats``), not with this regex, which
+#: stays as the definition the tests check that count against.
 _CAP_WORD = re.compile(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CHARS = frozenset(".!?…。！？")
@@ -74,27 +80,29 @@ _PHONE = _lower_pattern(patterns.PHONE)
 _DATE = _lower_pattern(patterns.DATE)
 _BOILERPLATE = _lower_pattern(patterns.BOILERPLATE)
 _JUNK_HEADING = _lower_pattern(patterns.TEXT_JUNK_HEADING)
-_SEPARATORS = patterns.SEPARATORS
 _KINDS = ("heading", "list item", "quote", "table", "code")
+#: The characters of ``patterns.SEPARATORS`` and the sentence punctuation of ``patterns.SENTENCE_END``:
+#: those one-character patterns are counted from code points, a regex match per hit being slower (the tests
+#: check that the counts agree with the patterns).
+_SEPARATOR_CHARS = "|»«›‹·•/>"
+_SENTENCE_PUNCT = ".!?。！？"
+#: Lines from this many characters on are their own repetition key (``patterns.normalise_line`` otherwise).
+_NORMALISED_MAX_CHARS = 400
 
 
-def _hits(pattern: re.Pattern[str], lines: list[str], mask: np.ndarray | None = None,
-          count: bool = False) -> np.ndarray:
-    """Per line: 1 if ``pattern`` matches in it (or the number of matches with ``count``); lines outside
-    ``mask`` are not scanned (interface lines are short, so patterns need not read long paragraphs)."""
+def _hits(pattern: re.Pattern[str], lines: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+    """Per line: 1 if ``pattern`` matches in it; lines outside ``mask`` are not scanned (interface lines are
+    short, so patterns need not read long paragraphs)."""
     n = len(lines)
     out = np.zeros(n)
     if mask is not None:
-        lines = [t if k else "" for t, k in zip(lines, mask, strict=True)]
-    lengths = np.fromiter((len(t) for t in lines), dtype=np.int64, count=n)
+        # A list of Python bools: iterating a numpy array would make a numpy scalar per line.
+        lines = [t if k else "" for t, k in zip(lines, mask.tolist(), strict=True)]
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     pos = [m.start() for m in pattern.finditer("\n".join(lines))]
     if pos:
-        owner = np.searchsorted(starts, np.asarray(pos), side="right") - 1
-        if count:
-            np.add.at(out, owner, 1.0)
-        else:
-            out[owner] = 1.0
+        out[np.searchsorted(starts, np.asarray(pos), side="right") - 1] = 1.0
     return out
 
 
@@ -102,8 +110,30 @@ def _sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values, starts) if values.size else np.zeros(starts.size)
 
 
+def _char_table(chars: str) -> np.ndarray:
+    """Code point -> in ``chars``; the last entry (False) stands for every higher code point."""
+    table = np.zeros(max(map(ord, chars)) + 2, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+#: ``str.isspace`` of every code point, which is also what ``\s`` matches: none above U+3000 is a space.
+_SPACE_TABLE = np.array([chr(c).isspace() for c in range(0x3001)] + [False])
+_SEPARATOR_TABLE = _char_table(_SEPARATOR_CHARS)
+_SENTENCE_PUNCT_TABLE = _char_table(_SENTENCE_PUNCT)
+
+
+def _lookup(table: np.ndarray, cp: np.ndarray) -> np.ndarray:
+    return table[np.minimum(cp, table.size - 1)]
+
+
 def _char_stats(joined: str, starts: np.ndarray) -> dict[str, np.ndarray]:
-    """Counts of character classes per line, from the code points of the joined page text."""
+    """Counts of character classes per line, from the code points of the joined page text.
+
+    Also counts what three one-character patterns would match, line breaks being whitespace: ``_CAP_WORD``
+    (an upper-case letter after whitespace or at the start), ``patterns.SENTENCE_END`` (sentence punctuation
+    before whitespace or at the end) and ``patterns.SEPARATORS``.
+    """
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     space = (cp == 32) | (cp == 10) | (cp == 9)
     digit = (cp >= 48) & (cp <= 57)
@@ -118,6 +148,9 @@ def _char_stats(joined: str, starts: np.ndarray) -> dict[str, np.ndarray]:
     other_letter = (cp >= 0x250) & ~cjk & ~symbols
     letter = upper | lower | cjk | other_letter
     punct = ~letter & ~digit & ~space
+    any_space = _lookup(_SPACE_TABLE, cp)
+    cap_word = upper & np.concatenate(([True], any_space[:-1]))
+    sentence_end = _lookup(_SENTENCE_PUNCT_TABLE, cp) & np.concatenate((any_space[1:], [True]))
     as_int = np.int32
     return {
         "digit": _sums(digit.astype(as_int), starts),
@@ -127,35 +160,72 @@ def _char_stats(joined: str, starts: np.ndarray) -> dict[str, np.ndarray]:
         "cjk": _sums(cjk.astype(as_int), starts),
         "comma": _sums(((cp == 44) | (cp == 0xFF0C) | (cp == 0x3001)).astype(as_int), starts),
         "first_lower": lower[starts].astype(np.float64) if cp.size else np.zeros(starts.size),
+        "cap_words": _sums(cap_word.astype(as_int), starts),
+        "sentence_ends": _sums(sentence_end.astype(as_int), starts),
+        "separators": _sums(_lookup(_SEPARATOR_TABLE, cp).astype(as_int), starts),
     }
 
 
-def _tokens(lowered_lines: list[str]) -> list[list[str]]:
-    """Lower-cased tokens per line (CJK split per character, as it has no spaces)."""
-    return [_TOKEN.findall(t) for t in lowered_lines]
+@dataclass(frozen=True)
+class _Tokens:
+    """The page's lower-cased tokens (CJK split per character, as it has no spaces): per line, and flat."""
+
+    per_line: list[list[str]]
+    count: np.ndarray
+    """Tokens per line."""
+    line: np.ndarray
+    """Line of each token of the flat sequence."""
+    length: np.ndarray
+    """Characters of each token."""
+    word: list[str]
+    """The flat sequence: every line's tokens in page order."""
 
 
-def _ends_with(texts: list[str], chars: frozenset[str]) -> np.ndarray:
-    return np.fromiter((t.rstrip(_CLOSERS)[-1:] in chars for t in texts), dtype=np.float64, count=len(texts))
+def _tokens(lowered_lines: list[str], has_cjk: bool) -> _Tokens:
+    """Tokens of each line, and the flat arrays that let numpy do per-line sums and maxima.
+
+    One regex call per line (a single call over the joined page is no faster); the flat sequences are built
+    with ``map`` and ``chain``, which run in C, instead of a Python loop per line.
+    """
+    per_line = list(map((_TOKEN if has_cjk else _WORD).findall, lowered_lines))
+    n = len(per_line)
+    count = np.fromiter(map(len, per_line), dtype=np.int64, count=n)
+    word = list(chain.from_iterable(per_line))
+    length = np.fromiter(map(len, word), dtype=np.int64, count=len(word))
+    return _Tokens(per_line, count, np.repeat(np.arange(n), count), length, word)
 
 
-def _stop_shares(toks: list[list[str]]) -> tuple[np.ndarray, bool]:
+def _longest(tokens: _Tokens) -> np.ndarray:
+    """Characters of each line's longest token (0 for a line without tokens)."""
+    out = np.zeros(tokens.count.size)
+    has = tokens.count > 0
+    if tokens.length.size:
+        first = np.cumsum(tokens.count) - tokens.count
+        out[has] = np.maximum.reduceat(tokens.length, first[has])
+    return out
+
+
+def _ends_in(ends: list[str], chars: frozenset[str]) -> np.ndarray:
+    """1.0 for lines whose last character (closing quotes and brackets aside) is in ``chars``."""
+    return np.fromiter(map(chars.__contains__, ends), dtype=np.float64, count=len(ends))
+
+
+def _stop_shares(tokens: _Tokens) -> tuple[np.ndarray, bool]:
     """Share of each line's tokens in the stoplist of the page's best-covered language."""
-    counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
-    table = word_languages()
-    flat = [table.get(w, 0) for ts in toks for w in ts]
-    if not flat:
-        return np.zeros(len(toks)), False
-    bits = np.asarray(flat, dtype=np.int64)
-    n_lang = len(stoplists())
-    per_lang = ((bits[:, None] >> np.arange(n_lang)) & 1).sum(axis=0)
+    n = tokens.count.size
+    if not tokens.word:
+        return np.zeros(n), False
+    languages = map(word_languages().get, tokens.word, repeat(0))
+    bits = np.fromiter(languages, dtype=np.int64, count=len(tokens.word))
+    # Tokens per language, counted over the distinct bitmasks (a page has few) rather than every token.
+    masks, counts = np.unique(bits[bits != 0], return_counts=True)
+    per_lang = (((masks[:, None] >> np.arange(len(stoplists()))) & 1) * counts[:, None]).sum(axis=0)
     best = int(per_lang.argmax())
     if per_lang[best] == 0:
-        return np.zeros(len(toks)), False
+        return np.zeros(n), False
     hit = (bits >> best) & 1
-    owner = np.repeat(np.arange(len(toks)), counts)
-    hits = np.bincount(owner, weights=hit, minlength=len(toks))
-    return np.divide(hits, counts, out=np.zeros(len(toks)), where=counts > 0), True
+    hits = np.bincount(tokens.line, weights=hit, minlength=n)
+    return np.divide(hits, tokens.count, out=np.zeros(n), where=tokens.count > 0), True
 
 
 def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -169,9 +239,11 @@ def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     edges = np.diff(np.concatenate(([0], f, [0])))
     begins = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    for b, e in zip(begins, ends, strict=True):
-        length[b:e] = e - b
-        offset[b:e] = np.arange(e - b) / max(e - b - 1, 1)
+    inside = f.astype(bool)
+    run = (np.cumsum(edges[:-1] == 1) - 1)[inside]
+    run_length = (ends - begins)[run]
+    length[inside] = run_length
+    offset[inside] = (np.flatnonzero(inside) - begins[run]) / np.maximum(run_length - 1, 1)
     return length, offset
 
 
@@ -207,33 +279,66 @@ def title_guess(segments: list[TextSegment]) -> int | None:
     return None
 
 
-def _repetition(texts: list[str], toks: list[list[str]], segments: list[TextSegment]) -> np.ndarray:
+def _line_keys(texts: list[str], toks: list[list[str]], lowered_lines: list[str],
+               cjk: np.ndarray) -> list[str]:
+    r"""Each line's identity for repetition checks: ``patterns.normalise_line`` of it, or the line itself from
+    ``_NORMALISED_MAX_CHARS`` characters on.
+
+    ``normalise_line`` joins the runs of ``[^\W_]`` with single spaces. In a line without "_" and without CJK
+    (``cjk`` counts it per line; lower-casing makes none) those runs are exactly the line's tokens, so the
+    key is the tokens joined, which saves a regex substitution per line; other lines go through
+    ``normalise_line`` itself.
+    """
+    plain = (cjk == 0).tolist()
+    return [
+        t if len(t) >= _NORMALISED_MAX_CHARS
+        else " ".join(ts) if p and "_" not in low
+        else patterns.normalise_line(t)
+        for t, ts, low, p in zip(texts, toks, lowered_lines, plain, strict=True)
+    ]
+
+
+def _occurrences(keys: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per line: the first line with the same key, how many lines before it have that key, and how many in
+    all."""
+    n = len(keys)
+    first_line: dict[str, int] = {}
+    first = np.fromiter(map(first_line.setdefault, keys, range(n)), dtype=np.intp, count=n)
+    total = np.bincount(first, minlength=n)[first]
+    order = np.argsort(first, kind="stable")
+    grouped = first[order]
+    earlier = np.empty(n, dtype=np.intp)
+    earlier[order] = np.arange(n) - np.searchsorted(grouped, grouped, side="left")
+    return first, earlier, total
+
+
+def _title_overlap(toks: list[list[str]], title: int) -> np.ndarray:
+    """Share of each line's distinct tokens that are in the title line's (0 for the title line itself)."""
+    title_set = set(toks[title])
+    out = np.zeros(len(toks))
+    if title_set:
+        out[:] = [len(title_set.intersection(t)) / len(set(t)) if t else 0.0 for t in toks]
+        out[title] = 0.0
+    return out
+
+
+def _repetition(texts: list[str], lowered_lines: list[str], toks: list[list[str]], cjk: np.ndarray,
+                segments: list[TextSegment]) -> np.ndarray:
     n = len(texts)
     out = np.zeros((n, len(_REPEAT)))
-    keys = [patterns.normalise_line(t) if len(t) < 400 else t for t in texts]
-    total: dict[str, int] = {}
-    for k in keys:
-        total[k] = total.get(k, 0) + 1
-    seen: dict[str, int] = {}
+    first, earlier, total = _occurrences(_line_keys(texts, toks, lowered_lines, cjk))
+    out[:, 0] = earlier > 0
+    out[:, 1] = total - earlier - 1 > 0
+    out[1:, 2] = first[1:] == 0
+    out[:, 4] = np.fromiter(map(math.log, total.tolist()), dtype=np.float64, count=n)
     tg = title_guess(segments)
-    title_key = keys[tg] if tg is not None else None
-    title_set = set(toks[tg]) if tg is not None else set()
-    repeat_at = -1
-    for i, k in enumerate(keys):
-        c = seen.get(k, 0)
-        out[i, 0] = 1.0 if c else 0.0
-        out[i, 1] = 1.0 if total[k] - c - 1 > 0 else 0.0
-        out[i, 2] = 1.0 if i > 0 and k == keys[0] else 0.0
-        is_title_repeat = tg is not None and i != tg and k == title_key
-        out[i, 3] = 1.0 if is_title_repeat else 0.0
-        out[i, 4] = math.log(total[k])
-        if title_set and toks[i] and i != tg:
-            out[i, 5] = len(title_set.intersection(toks[i])) / len(set(toks[i]))
-        if is_title_repeat and repeat_at < 0 and i > 2:
-            repeat_at = i
-        seen[k] = c + 1
-    if repeat_at >= 0:
-        out[repeat_at:, 6] = 1.0
+    if tg is not None:
+        is_title_repeat = (first == first[tg]) & (np.arange(n) != tg)
+        out[:, 3] = is_title_repeat
+        out[:, 5] = _title_overlap(toks, tg)
+        later = np.flatnonzero(is_title_repeat[3:])
+        if later.size:
+            out[3 + later[0]:, 6] = 1.0
     return out
 
 
@@ -246,23 +351,25 @@ def text_features(segments: list[TextSegment]) -> np.ndarray:
     texts = [s.text for s in segments]
     joined = "\n".join(texts)
     lowered_lines = [t.lower() for t in texts]
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     chars = lengths.astype(np.float64)
     cs = _char_stats(joined, starts)
-    toks = _tokens(lowered_lines)
-    words = np.fromiter((len(t) for t in toks), dtype=np.float64, count=n)
-    tok_chars = np.fromiter((sum(map(len, t)) for t in toks), dtype=np.float64, count=n)
-    max_tok = np.fromiter((max(map(len, t), default=0) for t in toks), dtype=np.float64, count=n)
-    stop, has_lang = _stop_shares(toks)
-    n_space_words = np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=n)
+    # CJK counted in the text as written: lower-casing makes no CJK character.
+    tokens = _tokens(lowered_lines, bool(cs["cjk"].any()))
+    words = tokens.count.astype(np.float64)
+    tok_chars = np.bincount(tokens.line, weights=tokens.length, minlength=n)
+    stop, has_lang = _stop_shares(tokens)
+    n_space_words = np.fromiter(map(len, map(str.split, texts)), dtype=np.float64, count=n)
     short_line = chars < _SHORT_CHARS
     with_digit = short_line & (cs["digit"] > 0)
-    caps = _hits(_CAP_WORD, texts, short_line, count=True)
-    terminal = _ends_with(texts, _TERMINAL_CHARS)
+    caps = cs["cap_words"] * short_line
+    ends = [t.rstrip(_CLOSERS)[-1:] for t in texts]
+    terminal = _ends_in(ends, _TERMINAL_CHARS)
     kv = _hits(_KEY_VALUE_M, texts, chars < 250)
     counter = _hits(_COUNTER, lowered_lines, with_digit)
-    kind_of = {k: np.fromiter((s.kind == k for s in segments), dtype=np.float64, count=n) for k in _KINDS}
+    kinds = np.array([s.kind for s in segments])
+    kind_of = {k: (kinds == k).astype(np.float64) for k in _KINDS}
     junk_heading = _hits(_JUNK_HEADING, lowered_lines, words <= 6)
     safe_chars = np.maximum(chars, 1.0)
     safe_words = np.maximum(words, 1.0)
@@ -286,27 +393,27 @@ def text_features(segments: list[TextSegment]) -> np.ndarray:
         _hits(_DATE, lowered_lines, with_digit & (chars < 200)),
         _hits(_BOILERPLATE, lowered_lines, short_line),
         junk_heading,
-        _ends_with(texts, frozenset(":：")),
+        _ends_in(ends, frozenset(":：")),
         cs["first_lower"],
         (letters == 0).astype(np.float64),
-        np.log1p(max_tok),
+        np.log1p(_longest(tokens)),
         kind_of["heading"],
         kind_of["list item"],
         kind_of["quote"],
         kind_of["table"],
         kind_of["code"],
-        np.fromiter((s.new_paragraph for s in segments), dtype=np.float64, count=n),
-        np.fromiter((s.blank_after for s in segments), dtype=np.float64, count=n),
-        _hits(_SEPARATORS, texts, count=True),
+        np.array([s.new_paragraph for s in segments], dtype=np.float64),
+        np.array([s.blank_after for s in segments], dtype=np.float64),
+        cs["separators"].astype(np.float64),
         ((letters >= 4) & (cs["upper"] == letters)).astype(np.float64),
         cs["cjk"] / safe_chars,
-        np.log1p(_hits(patterns.SENTENCE_END, [t + " " for t in texts], count=True)),
+        np.log1p(cs["sentence_ends"].astype(np.float64)),
         cs["comma"] / safe_words,
-        _ends_with(texts, frozenset("?？")),
+        _ends_in(ends, frozenset("?？")),
     ]
     X[:, :len(_LINE)] = np.column_stack(line_cols)
     at = len(_LINE)
-    X[:, at:at + len(_REPEAT)] = _repetition(texts, toks, segments)
+    X[:, at:at + len(_REPEAT)] = _repetition(texts, lowered_lines, tokens.per_line, cs["cjk"], segments)
     at += len(_REPEAT)
 
     idx = np.arange(n, dtype=np.float64)

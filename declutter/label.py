@@ -7,6 +7,7 @@ evidence the model sees, ordered so that evidence agreeing with the label comes 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -58,39 +59,95 @@ def reasons_for(row: np.ndarray, names: Sequence[str], label: str, limit: int = 
 
 def page_reasons(X: np.ndarray, names: Sequence[str], labels: Sequence[str],
                  limit: int = 3) -> list[tuple[str, ...]]:
-    """Reasons for every block of a page: each rule is one vectorised comparison over the page's column."""
-    rules = _compiled(tuple(names))
+    """Reasons for every block of a page.
+
+    A row's reasons depend only on which rules fire for it and on its label, and a page has few distinct
+    such pairs, so the rules are evaluated as a few vectorised comparisons, each row's fired rules are packed
+    into a byte string, and the reasons are built once per (fired rules, label) and cached.
+    """
+    key = tuple(names)
+    rules = _compiled(key)
     n = X.shape[0]
-    if n == 0 or not rules:
+    if n == 0 or not rules.rules:
         return [() for _ in range(n)]
-    fired = np.column_stack([_NP_OPS[op](X[:, i], value) for i, op, value, _, _ in rules])
+    cache = _REASONS_CACHE.setdefault((key, limit), {})
+    if len(cache) > _REASONS_CACHE_SIZE:
+        cache.clear()
     out: list[tuple[str, ...]] = []
-    for r, label in enumerate(labels):
-        agree: list[str] = []
-        other: list[str] = []
-        for k in np.flatnonzero(fired[r]):
-            _, _, _, reason, side = rules[k]
-            bucket = agree if side == label else other
-            if reason not in bucket:
-                bucket.append(reason)
-        out.append(tuple((agree + other)[:limit]))
+    for fired_label in zip(_fired(X, rules), labels, strict=True):
+        why = cache.get(fired_label)
+        if why is None:
+            why = cache[fired_label] = _reasons(rules.rules, *fired_label, limit)
+        out.append(why)
     return out
 
 
-_NP_OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+def _fired(X: np.ndarray, rules: _Rules) -> list[bytes]:
+    """Per row, the rules that fire, as a bit string (bit ``k`` = rule ``k``, little-endian)."""
+    fired = np.empty((X.shape[0], len(rules.rules)), dtype=bool)
+    # Values in the type a Python float takes against X, so that a float32 X compares as ``X[:, i] >= 0.3``.
+    value_type = np.result_type(X.dtype, 0.0)
+    for op, (at, cols, values) in rules.by_op.items():
+        fired[:, at] = _NP_OPS[op](X[:, cols], values.astype(value_type, copy=False))
+    packed = np.packbits(fired, axis=1, bitorder="little")
+    return packed.view(np.dtype((np.void, packed.shape[1]))).ravel().tolist()
+
+
+def _reasons(rules: list[_Rule], fired: bytes, label: str, limit: int) -> tuple[str, ...]:
+    """Up to ``limit`` distinct reasons of the fired rules, those agreeing with ``label`` first."""
+    bits = int.from_bytes(fired, "little")
+    agree: list[str] = []
+    other: list[str] = []
+    for k, (_, _, _, reason, side) in enumerate(rules):
+        if bits >> k & 1:
+            bucket = agree if side == label else other
+            if reason not in bucket:
+                bucket.append(reason)
+    return tuple((agree + other)[:limit])
+
+
+_NP_OPS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     ">=": np.greater_equal, "<=": np.less_equal, "==": np.equal,
 }
-_RULE_CACHE: dict[tuple[str, ...], list[tuple[int, str, float, str, str]]] = {}
+#: (column, op, value, reason, which label it argues for)
+_Rule = tuple[int, str, float, str, str]
 
 
-def _compiled(names: tuple[str, ...]) -> list[tuple[int, str, float, str, str]]:
-    rules = _RULE_CACHE.get(names)
-    if rules is None:
+@dataclass(frozen=True)
+class _Rules:
+    """The rules that apply to one feature layout, and the same rules grouped by operator for numpy."""
+
+    rules: list[_Rule]
+    by_op: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    """op -> (positions of its rules in ``rules``, their feature columns, their values)."""
+
+
+_RULE_CACHE: dict[tuple[str, ...], _Rules] = {}
+#: (feature names, limit) -> {(fired rules, label): reasons}. Distinct keys are few (a few thousand over a
+#: large crawl); the bound only keeps a pathological stream from growing it without end.
+_REASONS_CACHE: dict[tuple[tuple[str, ...], int], dict[tuple[bytes, str], tuple[str, ...]]] = {}
+_REASONS_CACHE_SIZE = 100_000
+
+
+def _compiled(names: tuple[str, ...]) -> _Rules:
+    compiled = _RULE_CACHE.get(names)
+    if compiled is None:
         col = _index(names)
-        rules = _RULE_CACHE[names] = [
-            (col[f], op, value, reason, side) for f, op, value, reason, side in REASON_RULES if f in col
-        ]
-    return rules
+        rules = [(col[f], op, value, reason, side) for f, op, value, reason, side in REASON_RULES if f in col]
+        compiled = _RULE_CACHE[names] = _Rules(rules, _group_by_op(rules))
+    return compiled
+
+
+def _group_by_op(rules: list[_Rule]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    by_op = {}
+    for op in dict.fromkeys(rule[1] for rule in rules):
+        if op not in _NP_OPS:
+            raise ValueError(f"unknown operator {op!r} in REASON_RULES")
+        at = [k for k, rule in enumerate(rules) if rule[1] == op]
+        cols = np.asarray([rules[k][0] for k in at], dtype=np.intp)
+        values = np.asarray([rules[k][2] for k in at], dtype=np.float64)
+        by_op[op] = (np.asarray(at, dtype=np.intp), cols, values)
+    return by_op
 
 
 _INDEX_CACHE: dict[tuple[str, ...], dict[str, int]] = {}

@@ -13,7 +13,10 @@ from declutter.decode import clean_chars
 from declutter.errors import DeclutterError
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_HIDDEN = etree.XPath(xpaths.HIDDEN)
+_HIDDEN_STYLES = xpaths.HIDDEN_STYLES
+_HIDDEN_CLASSES = xpaths.HIDDEN_CLASSES
+_ALWAYS_HIDDEN_CLASSES = xpaths.HIDDEN_CLASSES - {"hidden"}
+_RESPONSIVE_SHOW = xpaths.RESPONSIVE_SHOW
 _WS = re.compile(r"\s+")
 
 #: libxml2 stops at 2048 levels even with huge_tree (256 without), dropping the rest of the page. Past that
@@ -38,9 +41,12 @@ def _parser() -> html.HTMLParser:
     return html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, default_doctype=False)
 
 
-def parse_html(text: str) -> html.HtmlElement:
-    """Parse HTML that is already decoded; never raises for bad markup, and any depth is parsed."""
-    text = _XML_DECL.sub("", clean_chars(text), count=1)
+def parse_html(text: str, *, chars_clean: bool = False) -> html.HtmlElement:
+    """Parse HTML that is already decoded; never raises for bad markup, and any depth is parsed.
+
+    ``chars_clean=True`` says the caller already ran ``clean_chars`` (a full scan of a large page).
+    """
+    text = _XML_DECL.sub("", text if chars_clean else clean_chars(text), count=1)
     root, too_deep = _parse(text)
     if too_deep:
         root, _ = _parse(cap_depth(text, MAX_DEPTH))
@@ -154,22 +160,28 @@ def page_title(root: html.HtmlElement) -> str | None:
 
 
 def clean_tree(root: html.HtmlElement) -> html.HtmlElement:
-    """Drop what a reader never sees: scripts, styles, templates, forms' internals, hidden nodes."""
+    """Drop what a reader never sees and has no text: scripts, styles, templates, forms' internals.
+
+    Hidden nodes (``is_hidden``) are skipped by the segmenter in the same pass that reads the text.
+    """
     etree.strip_elements(root, *xpaths.DROP_TAGS, with_tail=False)
-    for el in _HIDDEN(root):
-        _remove_keep_tail(el)
     return root
 
 
-def _remove_keep_tail(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+def is_hidden(attrs: list[tuple[str, str]]) -> bool:
+    """Whether an element with these attributes (``el.items()``) is invisible to a reader."""
+    for key, value in attrs:
+        if key == "class":
+            if "hidden" in value or "sr-only" in value or "screen-reader-text" in value:
+                words = set(value.split())
+                if words & _ALWAYS_HIDDEN_CLASSES:
+                    return True
+                if "hidden" in words and not any(r in value for r in _RESPONSIVE_SHOW):
+                    return True
+        elif key == "style":
+            style = value.lower().replace(" ", "")
+            if any(h in style for h in _HIDDEN_STYLES):
+                return True
+        elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+            return True
+    return False

@@ -68,3 +68,6 @@ def _word_list(name: str) -> tuple[str, ...]:
 #: Words that, in a short line, announce a run of interface text (text path); the list is data.
 _JUNK_WORDS = sorted(_word_list("junk-heading-words"), key=len, reverse=True)
 TEXT_JUNK_HEADING = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _JUNK_WORDS) + r")(?!\w)", re.I)
+
+#: The value of a JSON-LD ``"@type"``: one quoted name or a list of them.
+JSON_LD_TYPE = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,400}\]|"[^"]{0,100}")')

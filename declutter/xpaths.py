@@ -17,26 +17,14 @@ CONTROL_TAGS: frozenset[str] = frozenset({"button"})
 #: whole crawler-readable page there: it is read only when it has at least this many words.
 NOSCRIPT_MIN_WORDS: int = 30
 
-_STYLE_HINT = " or ".join(f"contains(@style, '{w}')" for w in ("none", "None", "NONE", "hidden", "Hidden",
-                                                                   "HIDDEN"))
-_CLASS_WORD = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-
-#: Nodes a browser does not show. A utility class ``hidden`` next to a responsive ``md:block`` is shown on
-#: desktops, so it does not count. Cheap ``contains`` tests guard the costly normalising ones (XPath
-#: ``and``/``or`` short-circuit), which keeps this query a small part of the parse time.
-HIDDEN: str = (
-    "//*[@hidden or @aria-hidden='true' "
-    f"or (@style and ({_STYLE_HINT}) "
-    "and (contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none') "
-    "or contains(translate(@style, 'VISBLTYHDEN ', 'visbltyhden'), 'visibility:hidden'))) "
-    "or (@class and (contains(@class, 'hidden') or contains(@class, 'sr-only') "
-    "or contains(@class, 'screen-reader-text')) "
-    f"and (({_CLASS_WORD.format('hidden')} "
-    "and not(contains(@class, ':block') or contains(@class, ':flex') or contains(@class, ':grid') "
-    "or contains(@class, ':inline') or contains(@class, ':table') or contains(@class, ':contents'))) "
-    f"or {_CLASS_WORD.format('sr-only')} or {_CLASS_WORD.format('visually-hidden')} "
-    f"or {_CLASS_WORD.format('screen-reader-text')}))]"
-)
+#: Nodes a browser does not show, tested on each element's attributes while segmenting (one pass, no XPath):
+#: a ``hidden`` attribute, ``aria-hidden="true"``, an inline style with one of ``HIDDEN_STYLES`` (lower-cased,
+#: spaces removed), or one of ``HIDDEN_CLASSES`` as a class word. A utility class ``hidden`` next to a
+#: responsive ``md:block`` is shown on desktops, so it does not count.
+HIDDEN_STYLES: tuple[str, ...] = ("display:none", "visibility:hidden")
+HIDDEN_CLASSES: frozenset[str] = frozenset({"hidden", "sr-only", "visually-hidden", "screen-reader-text"})
+#: Class-string parts that make a ``hidden`` utility class responsive (shown at some width).
+RESPONSIVE_SHOW: tuple[str, ...] = (":block", ":flex", ":grid", ":inline", ":table", ":contents")
 
 #: Where the page states its own title, best first.
 TITLE_SOURCES: tuple[str, ...] = (
@@ -94,10 +82,31 @@ CLASS_VOCAB: dict[str, tuple[str, ...]] = {
     "hidden": ("hidden", "hide", "collapse", "offscreen", "invisible"),
 }
 
-#: JSON-LD / og types that say what kind of page this is.
+#: JSON-LD ``@type`` / og:type / microdata ``itemtype`` words that say what kind of page this is (whole
+#: lower-cased type names).
 PAGE_TYPE_HINTS: dict[str, tuple[str, ...]] = {
-    "article": ("article", "newsarticle", "blogposting", "report", "techarticle", "scholarlyarticle"),
-    "product": ("product", "offer", "aggregateoffer"),
-    "forum": ("discussionforumposting", "qapage", "question", "answer", "comment"),
-    "listing": ("itemlist", "collectionpage", "searchresultspage", "offercatalog"),
+    "article": ("article", "newsarticle", "blogposting", "report", "techarticle", "scholarlyarticle",
+                "analysisnewsarticle", "reportagenewsarticle", "opinionnewsarticle", "posting", "howto",
+                "recipe"),
+    "product": ("product", "offer", "aggregateoffer", "productgroup", "individualproduct", "vehicle", "car",
+                "book", "softwareapplication", "og:product", "product.item"),
+    "forum": ("discussionforumposting", "qapage", "question", "answer", "comment", "socialmediaposting"),
+    "listing": ("itemlist", "collectionpage", "searchresultspage", "offercatalog", "blog", "profilepage"),
+    "service": ("localbusiness", "organization", "service", "professionalservice", "contactpage",
+                "aboutpage", "faqpage", "event", "medicalclinic", "store", "restaurant"),
+}
+
+#: Where a page states its type: JSON-LD blocks, og:type, microdata item types.
+JSON_LD: str = "//script[@type='application/ld+json']/text()"
+OG_TYPE: str = "//meta[@property='og:type']/@content"
+ITEMTYPE: str = "//*[@itemtype]/@itemtype"
+
+#: ``<body>`` class/id words of CMS templates ("single-post", "archive", "woocommerce") per page type; a
+#: word matches inside a token, as in ``CLASS_VOCAB``.
+BODY_CLASS_HINTS: dict[str, tuple[str, ...]] = {
+    "article": ("single", "post-template", "article", "story", "news"),
+    "product": ("product", "woocommerce", "shop", "catalog", "cart"),
+    "forum": ("forum", "topic", "thread", "bbpress", "discussion", "question", "community"),
+    "listing": ("archive", "category", "search", "collection", "listing", "tag-", "blog", "home", "index"),
+    "service": ("page-template", "page-id", "landing", "service", "contact", "about"),
 }

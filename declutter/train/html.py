@@ -32,7 +32,7 @@ from declutter.train.export import flatten_lightgbm, write_model
 from declutter.train.html_data import Page, load_pages, page_f1
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "html.json.gz"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 K_FOLDS = 5
 NUM_ROUNDS = 200
 PARAMS: dict[str, Any] = {

@@ -23,6 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from declutter import decode, features_html
+from declutter.hints import PageHints, page_hints
 from declutter.parse import clean_tree, page_title, parse_html
 from declutter.segment_html import HtmlSegment, segment_html
 from declutter.title import html_title
@@ -30,8 +31,8 @@ from declutter.train.labels_html import block_labels
 
 _TOKEN = re.compile(r"\w+")
 CACHE = Path(os.environ.get("DECLUTTER_CACHE", "/tmp/declutter-cache"))
-_SOURCES = ("segment_html.py", "features_html.py", "xpaths.py", "patterns.py", "title.py", "parse.py",
-            "train/labels_html.py")
+_SOURCES = ("decode.py", "hints.py", "segment_html.py", "features_html.py", "xpaths.py", "patterns.py",
+            "title.py", "parse.py", "train/labels_html.py")
 
 
 def wcxb_dir() -> Path:
@@ -56,16 +57,15 @@ class Page:
     n_ref: int
 
 
-def page_segments(data: bytes) -> tuple[list[HtmlSegment], str | None]:
+def page_segments(data: bytes) -> tuple[list[HtmlSegment], str | None, PageHints]:
     """Bytes to segments and title, as ``declutter.core`` does for HTML input."""
     text, _ = decode.decode_bytes(data, None)
-    clean_chars = getattr(decode, "clean_chars", None)
-    if clean_chars is not None:
-        text = clean_chars(text)
-    root = parse_html(text)
+    text = decode.fix_mojibake(decode.clean_chars(text)).removeprefix("\ufeff")
+    root = parse_html(text, chars_clean=True)
     stated = page_title(root)
+    hints = page_hints(root)
     segments = segment_html(clean_tree(root))
-    return segments, html_title(stated, segments)
+    return segments, html_title(stated, segments), hints
 
 
 def word_matrix(texts: list[str], reference: str) -> tuple[sparse.csr_matrix, np.ndarray, int]:
@@ -109,9 +109,10 @@ def load_pages(limit: int | None = None, verbose: bool = True) -> list[Page]:
             break
         gt = json.loads((src / "ground-truth" / f"{pid}.json").read_text())
         reference = gt["ground_truth"].get("main_content") or ""
-        segments, title = page_segments(gzip.decompress((src / "html" / f"{pid}.html.gz").read_bytes()))
+        data = gzip.decompress((src / "html" / f"{pid}.html.gz").read_bytes())
+        segments, title, hints = page_segments(data)
         texts = [s.text for s in segments]
-        X = features_html.html_features(segments, title).astype(np.float32)
+        X = features_html.html_features(segments, title, hints).astype(np.float32)
         words, ref, n_ref = word_matrix(texts, reference)
         pages.append(Page(pid, meta[pid]["page_type"], meta[pid]["domain"], X,
                           block_labels(texts, reference), texts, words, ref, n_ref))
