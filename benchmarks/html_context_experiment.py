@@ -100,7 +100,8 @@ def main() -> int:
     raw2, _ = trainer.cross_validate(stacked, names=(*features_html.FEATURES, *CONTEXT))
     second = trainer.cv_report(stacked, raw2, folds)
     types = ("all", "article", "documentation", "forum", "service", "product", "collection", "listing")
-    print("| | " + " | ".join(types) + " |\n|---" * (len(types) + 1) + "|")
+    print("| | " + " | ".join(types) + " |")
+    print("|---" * (len(types) + 1) + "|")
     for label, rep in (("first pass only (shipped)", first), ("with context model", second)):
         s = trainer.summary(rep)
         print(f"| {label} | " + " | ".join(f"{s[t]:.3f}" for t in types) + " |")

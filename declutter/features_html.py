@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -133,13 +134,14 @@ def _terminal(text: str) -> float:
 
 def _language_stats(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
     """Word counts and stopword shares per block, stopwords of the page's best-covered language."""
-    toks = [_WORD.findall(t.lower()) for t in texts]
-    counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+    # map() over C-level callables instead of per-word Python comprehensions (same values, fewer bytecodes).
+    toks = list(map(_WORD.findall, map(str.lower, texts)))
+    counts = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
     table = word_languages()
-    flat = [table.get(w, 0) for ts in toks for w in ts]
-    if not flat:
+    words = list(chain.from_iterable(toks))
+    if not words:
         return counts.astype(np.float64), np.zeros(len(texts)), False
-    bits = np.asarray(flat, dtype=np.int64)
+    bits = np.fromiter(map(table.get, words, repeat(0)), dtype=np.int64, count=len(words))
     n_lang = len(stoplists())
     per_lang = ((bits[:, None] >> np.arange(n_lang)) & 1).sum(axis=0)
     best = int(per_lang.argmax())

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lxml import etree, html
+from lxml import etree
 
 from declutter import patterns, xpaths
 
 HINT_TYPES: tuple[str, ...] = tuple(xpaths.PAGE_TYPE_HINTS)
 _TYPE_OF = {word: group for group, words in xpaths.PAGE_TYPE_HINTS.items() for word in words}
-_JSON_LD = etree.XPath(xpaths.JSON_LD)
-_OG_TYPE = etree.XPath(xpaths.OG_TYPE)
-_ITEMTYPE = etree.XPath(xpaths.ITEMTYPE)
+#: ``xpaths.ITEMTYPE`` (``//*[@itemtype]/@itemtype``) without the element test: the same attributes in
+#: the same order, found faster.
+_ITEMTYPE_ATTRS = etree.XPath("//@itemtype")
+_TEXT_NODES = etree.XPath("text()")
+_LD_JSON = "application/ld+json"
 _MAX_JSON_LD_CHARS = 200_000
 _MAX_ITEMTYPES = 200
 
@@ -44,24 +46,43 @@ def _type_words(value: str) -> list[str]:
     return out
 
 
-def _stated(root: html.HtmlElement) -> frozenset[str]:
+def _scripts_and_og_types(root: etree._Element) -> tuple[list[str], list[str]]:
+    """The JSON-LD texts (``xpaths.JSON_LD``) and og:type values (``xpaths.OG_TYPE``), in document order.
+
+    One C-level walk over ``<script>`` and ``<meta>`` instead of two XPath scans of every node.
+    """
+    blocks: list[str] = []
+    og_types: list[str] = []
+    for el in root.iter("script", "meta"):
+        if el.tag == "script":
+            if el.get("type") == _LD_JSON:
+                blocks += _TEXT_NODES(el)
+        elif el.get("property") == "og:type":
+            content = el.get("content")
+            if content is not None:
+                og_types.append(content)
+    return blocks, og_types
+
+
+def _stated(root: etree._Element) -> frozenset[str]:
     words: list[str] = []
     budget = _MAX_JSON_LD_CHARS
-    for block in _JSON_LD(root):
+    blocks, og_types = _scripts_and_og_types(root)
+    for block in blocks:
         block = str(block)[:budget]
         budget -= len(block)
         for m in patterns.JSON_LD_TYPE.finditer(block):
             words += _type_words(m.group(1))
         if budget <= 0:
             break
-    for value in _OG_TYPE(root):
+    for value in og_types:
         words += _type_words(str(value))
-    for value in _ITEMTYPE(root)[:_MAX_ITEMTYPES]:
+    for value in _ITEMTYPE_ATTRS(root)[:_MAX_ITEMTYPES]:
         words += _type_words(str(value))
     return frozenset(_TYPE_OF[w] for w in words if w in _TYPE_OF)
 
 
-def _body(root: html.HtmlElement) -> frozenset[str]:
+def _body(root: etree._Element) -> frozenset[str]:
     body = root.find("body")
     if body is None:
         return frozenset()
@@ -71,6 +92,6 @@ def _body(root: html.HtmlElement) -> frozenset[str]:
     return frozenset(g for g, words in xpaths.BODY_CLASS_HINTS.items() if any(w in attr for w in words))
 
 
-def page_hints(root: html.HtmlElement) -> PageHints:
+def page_hints(root: etree._Element) -> PageHints:
     """The page's own statements of its type; call on the raw tree, before ``clean_tree``."""
     return PageHints(stated=_stated(root), body=_body(root))

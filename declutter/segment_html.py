@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
-from lxml import etree, html
+from lxml import etree
 
 from declutter import xpaths
 from declutter.parse import is_hidden
@@ -28,6 +29,8 @@ CONTEXT_BIT: dict[str, int] = {t: 1 << i for i, t in enumerate(xpaths.CONTEXT_TA
 _LIST_TAGS = frozenset(("ul", "ol", "dl", "menu"))
 _QUOTE_BIT = CONTEXT_BIT["blockquote"]
 _CACHE_MAX = 200_000
+#: ``HtmlElement.text_content`` for any element (parse_html builds plain ``etree`` elements).
+_text_content = etree.XPath("string()", smart_strings=False)
 _TOKEN_CACHE: dict[str, int] = {}
 #: Block serials of this many nearest block ancestors are kept per block (container aggregates).
 ANCESTOR_LEVELS = 3
@@ -111,8 +114,14 @@ class HtmlSegment:
         return self.ancestors[0]
 
 
+_Context = tuple[str, int, str, tuple[int, ...], int, tuple[int, ...], tuple[tuple[int, str, str], ...]]
+"""(kind, level, path, class_dist, class_any, ancestors, repeat keys) of a block frame."""
+
+
 class _Frame:
-    __slots__ = ("_label", "bits", "ctx", "depth", "el", "is_block", "key", "lists", "serial", "tag")
+    __slots__ = (
+        "_label", "bits", "context", "ctx", "depth", "el", "is_block", "key", "lists", "serial", "tag",
+    )
 
     def __init__(self, tag: str, bits: int, ctx: int, lists: int, is_block: bool, serial: int,
                  key: tuple[int, str, str], el: etree._Element, depth: int) -> None:
@@ -126,6 +135,8 @@ class _Frame:
         self.key = key
         self.el = el
         self._label: str | None = None
+        self.context: _Context | None = None
+        """Set by ``_emit`` while the frame is the open block: the same for every segment it yields."""
 
     @property
     def label(self) -> str:
@@ -135,6 +146,8 @@ class _Frame:
 
 
 class _Builder:
+    """The open block's text: one instance per page, reset by ``flush`` (its ``parts`` list is reused)."""
+
     __slots__ = ("images", "link_chars", "links", "parts", "pre")
 
     def __init__(self) -> None:
@@ -144,13 +157,22 @@ class _Builder:
         self.images = 0
         self.pre = 0
 
-    def last_is_break(self) -> bool:
-        for p in reversed(self.parts):
-            if p == "\n":
-                return True
-            if p.strip():
-                return False
-        return False
+    def reset(self) -> None:
+        self.parts.clear()
+        self.link_chars = 0
+        self.links = 0
+        self.images = 0
+        self.pre = 0
+
+
+def _last_is_break(parts: list[str]) -> bool:
+    """Whether the block's last non-blank part is a ``<br>`` (so a second one ends the block)."""
+    for p in reversed(parts):
+        if p == "\n":
+            return True
+        if p.strip():
+            return False
+    return False
 
 
 def _frame_label(el: etree._Element, tag: str) -> str:
@@ -182,8 +204,11 @@ def _kind(block: _Frame) -> tuple[str, int]:
     return "other", 0
 
 
-def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
-    """Blocks of visible text in document order."""
+def segment_html(root: etree._Element) -> list[HtmlSegment]:
+    """Blocks of visible text in document order.
+
+    The walk is the hot path, so names used per element are locals and the one text builder is reused.
+    """
     body = root.find("body")
     if body is None:
         body = root
@@ -195,6 +220,8 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
     block_stack: list[_Frame] = [top]
     marked: list[tuple[int, int]] = []  # (block_stack index, bits) of blocks whose class/id matched
     cur = _Builder()
+    parts = cur.parts
+    append = parts.append
     link_depth = 0
     depth = 0
     serial = 0
@@ -203,85 +230,51 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
     control_tags = xpaths.CONTROL_TAGS
     ctx_bit = CONTEXT_BIT
     attrs = frozenset(xpaths.CLASS_ATTRS)
+    _str = str
 
     def flush() -> None:
-        nonlocal cur
-        builder = cur
-        cur = _Builder()
-        raw = "".join(builder.parts)
-        if builder.pre:
+        raw = "".join(parts)
+        if cur.pre:
             text = raw.strip("\n")
             if not text.strip():
+                cur.reset()
                 return
         else:
             # ASCII text (most blocks) has no whitespace ``str.split`` and ``_WS`` disagree on (clean_chars
             # removed the \x1c-\x1f separators), and split/join is several times faster than the regex.
             text = " ".join(raw.split()) if raw.isascii() else _WS.sub(" ", raw).strip()
             if not text:
+                cur.reset()
                 return
-        block = block_stack[-1]
-        kind, level = _kind(block)
-        at = len(block_stack) - 1
-        dist = [-1] * _N_GROUPS
-        any_bits = 0
-        for pos, bits in reversed(marked):
-            fresh = bits & ~any_bits
-            if fresh:
-                any_bits |= bits
-                d = at - pos
-                for gi in _groups_of(fresh):
-                    dist[gi] = d
-        anc = [f.serial for f in block_stack[-2:-2 - ANCESTOR_LEVELS:-1]]
-        anc += [0] * (ANCESTOR_LEVELS - len(anc))
-        keys.append(tuple(f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]))
-        segments.append(
-            HtmlSegment(
-                text=text,
-                kind=kind,
-                level=level,
-                tag=block.tag,
-                path=">".join([f.label for f in block_stack[-4:]]),
-                link_chars=min(builder.link_chars, len(text)),
-                n_links=builder.links,
-                context=block.ctx,
-                class_dist=tuple(dist),
-                class_any=any_bits,
-                own_bits=block.bits,
-                depth=block.depth,
-                ancestors=tuple(anc),
-                ancestor_ends=(),
-                block_serial=block.serial,
-                at=serial,
-                repeat=0,
-                n_images=builder.images,
-            )
-        )
+        _emit(text, cur, block_stack, marked, keys, segments, serial)
+        cur.reset()
 
     walker = etree.iterwalk(body, events=("start", "end"))
+    skip = walker.skip_subtree
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if not isinstance(tag, str):
+            if tag.__class__ is not _str:
                 continue
             depth += 1
             serial += 1
             items = el.items()
             if (items and is_hidden(items)) or (
                     tag in control_tags and next(el.iterdescendants(*block_tags), None) is None) or (
-                    tag == "noscript" and len(el.text_content().split()) < xpaths.NOSCRIPT_MIN_WORDS):
-                walker.skip_subtree()
+                    tag == "noscript" and len(_text_content(el).split()) < xpaths.NOSCRIPT_MIN_WORDS):
+                skip()
                 continue
             if tag in block_tags:
                 parent = block_stack[-1]
                 if tag in cell_tags and parent.tag == "tr":
-                    if cur.parts:
-                        cur.parts.append(" | ")
+                    if parts:
+                        append(" | ")
                 else:
-                    attr = " ".join(v for k, v in items if k in attrs) if items else ""
+                    attr = " ".join([v for k, v in items if k in attrs]) if items else ""
                     bits = class_bits(attr) if attr else 0
                     key = (parent.serial, tag, el.get("class") or "")
                     sibling_count[key] = sibling_count.get(key, 0) + 1
-                    if cur.parts:
+                    if parts:
                         flush()
                     if bits:
                         marked.append((len(block_stack), bits))
@@ -290,28 +283,28 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
                                               depth))
                     if tag == "pre":
                         cur.pre += 1
-                    elif tag == "hr" and cur.parts:
+                    elif tag == "hr" and parts:
                         flush()
             elif tag == "br":
-                if cur.last_is_break():
+                if _last_is_break(parts):
                     flush()
                 else:
-                    cur.parts.append("\n")
+                    append("\n")
             elif tag == "a":
                 link_depth += 1
                 cur.links += 1
             elif tag == "img":
                 cur.images += 1
             text = el.text
-            if text and (cur.parts or not text.isspace()):
-                cur.parts.append(text)
+            if text and (parts or not text.isspace()):
+                append(text)
                 if link_depth:
                     cur.link_chars += len(text.strip())
         else:
-            if isinstance(tag, str):
+            if tag.__class__ is _str:
                 depth -= 1
                 if block_stack[-1].el is el:
-                    if cur.parts:
+                    if parts:
                         flush()
                     frame = block_stack.pop()
                     ends[frame.serial] = serial
@@ -320,14 +313,65 @@ def segment_html(root: html.HtmlElement) -> list[HtmlSegment]:
                 elif tag == "a" and link_depth:
                     link_depth -= 1
             tail = el.tail
-            if tail and (cur.parts or not tail.isspace()):
-                cur.parts.append(tail)
+            if tail and (parts or not tail.isspace()):
+                append(tail)
                 if link_depth:
                     cur.link_chars += len(tail.strip())
-    if cur.parts:
+    if parts:
         flush()
-    last = serial + 1
-    for seg, ks in zip(segments, keys, strict=True):
-        seg.repeat = max(sibling_count.get(k, 0) for k in ks) if ks else 0
-        seg.ancestor_ends = tuple(ends.get(a, last) if a else last for a in seg.ancestors)
+    _finish(segments, keys, sibling_count, ends, serial + 1)
     return segments
+
+
+def _finish(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], ...]],
+            sibling_count: dict[tuple[int, str, str], int], ends: dict[int, int], last: int) -> None:
+    """Fill in what is known only after the walk: sibling repetition and the ancestors' last serials.
+
+    Serial 0 (no ancestor) ends at ``last``, as does an ancestor still open when the walk stopped.
+    """
+    ends[0] = last
+    count = sibling_count.get
+    end = ends.get
+    for seg, ks in zip(segments, keys, strict=True):
+        seg.repeat = max(map(count, ks, repeat(0))) if ks else 0
+        seg.ancestor_ends = tuple(map(end, seg.ancestors, repeat(last)))
+
+
+def _emit(text: str, builder: _Builder, block_stack: list[_Frame], marked: list[tuple[int, int]],
+          keys: list[tuple[tuple[int, str, str], ...]], segments: list[HtmlSegment], serial: int) -> None:
+    """Append the segment of the open block (its text already normalised) with its DOM context."""
+    block = block_stack[-1]
+    ctx = block.context
+    if ctx is None:
+        # The stack below the open block and ``marked`` only change when blocks open or close, so the
+        # context is computed once per block, however many segments it yields (``<br><br>`` splits, text
+        # after nested blocks).
+        ctx = block.context = _block_context(block_stack, marked)
+    kind, level, path, dist, any_bits, anc, repeat_keys = ctx
+    keys.append(repeat_keys)
+    segments.append(
+        HtmlSegment(
+            text, kind, level, block.tag, path, min(builder.link_chars, len(text)), builder.links, block.ctx,
+            dist, any_bits, block.bits, block.depth, anc, (), block.serial, serial, 0, builder.images,
+        )
+    )
+
+
+def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> _Context:
+    """What a segment of the open block inherits from the blocks around it."""
+    block = block_stack[-1]
+    kind, level = _kind(block)
+    at = len(block_stack) - 1
+    dist = [-1] * _N_GROUPS
+    any_bits = 0
+    for pos, bits in reversed(marked):
+        fresh = bits & ~any_bits
+        if fresh:
+            any_bits |= bits
+            d = at - pos
+            for gi in _groups_of(fresh):
+                dist[gi] = d
+    anc = [f.serial for f in block_stack[-2:-2 - ANCESTOR_LEVELS:-1]]
+    anc += [0] * (ANCESTOR_LEVELS - len(anc))
+    return (kind, level, ">".join([f.label for f in block_stack[-4:]]), tuple(dist), any_bits, tuple(anc),
+            tuple(f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]))

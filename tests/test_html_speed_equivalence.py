@@ -1,0 +1,116 @@
+"""The HTML path's fast helpers give exactly what the straightforward code they replaced gives.
+
+Parsing UTF-8 bytes with a plain ``etree`` parser, the bytes prefilter before the mojibake regex, the one
+``<script>``/``<meta>`` walk for page hints, ``map``-based word look-ups and the per-block context cache of
+the segmenter are each compared with a plain reference on the HTML fixtures and on edge cases.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import FIXTURES
+from lxml import etree, html
+
+from declutter import features_html, hints, xpaths
+from declutter.decode import _MOJIBAKE, _cp1252_chars, _unmangle, clean_chars, decode_bytes, fix_mojibake
+from declutter.parse import clean_tree, parse_html
+from declutter.segment_html import segment_html
+from declutter.stopwords import stoplists, word_languages
+
+HTML_FIXTURES = sorted(p for p in FIXTURES.glob("*.html"))
+
+EDGE_PAGE = """<!doctype html><html><head><meta charset="iso-8859-1"><title>Edge</title>
+<meta property="og:type" content="article"><meta property="og:type">
+<script type="application/ld+json">{"@type": "NewsArticle"}</script>
+<script type="application/ld+json">[{"@type": ["Product", "Offer"]}]</script>
+<script type="text/javascript">var x = "<p>not markup</p>";</script></head>
+<body class="single-post" itemscope itemtype="https://schema.org/WebPage">
+<div itemtype="http://schema.org/BlogPosting"><h1 id="t">Caf\u00e9 \u00d6l \u00df \u2019quoted\u2019</h1>
+<p class="lead hidden-xs">Text<br><br>after two breaks<br>and one</p>
+<noscript>too short</noscript><ul><li>one</li><li>two <a href="#">link</a></li></ul>
+<table><tr><td>a</td><td>b</td></tr></table><p style="display:none">hidden</p>
+<p>caf\u00c3\u00a9 don\u00e2\u20ac\u2122t \u65e5\u672c\u8a9e \u0395\u039b\u039b\u0391\u03a3</p>
+</div></body></html>"""
+
+
+def _pages() -> list[str]:
+    pages = [EDGE_PAGE]
+    for path in HTML_FIXTURES:
+        text, _ = decode_bytes(path.read_bytes())
+        pages.append(fix_mojibake(clean_chars(text)))
+    return pages
+
+
+def test_bytes_parse_builds_the_lxml_html_tree() -> None:
+    for page in _pages():
+        reference = html.document_fromstring(
+            page, parser=html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
+                                         default_doctype=False))
+        assert etree.tostring(parse_html(page)) == etree.tostring(reference)
+
+
+def test_mojibake_prefilter_never_hides_a_match() -> None:
+    leads = _cp1252_chars(0xC2, 0xDF) + _cp1252_chars(0xE2, 0xE2)
+    conts = _cp1252_chars(0x80, 0xBF)
+    pairs = "".join(f"x{lead}{c}{c} {lead}{c} " for lead in leads for c in conts)
+    cases = [pairs, "caf\u00e9 \u00c4rger \u00df", "\u65e5\u672c\u00e2\u20ac", "lone \ud800 \u00c3\u00a9",
+             *_pages()]
+    for text in cases:
+        assert fix_mojibake(text) == (text if text.isascii() else _MOJIBAKE.sub(_unmangle, text))
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_page_hints_match_the_xpaths(page: str) -> None:
+    root = parse_html(page)
+    blocks, og_types = hints._scripts_and_og_types(root)
+    assert blocks == [str(b) for b in root.xpath(xpaths.JSON_LD)]
+    assert og_types == [str(v) for v in root.xpath(xpaths.OG_TYPE)]
+    assert [str(v) for v in hints._ITEMTYPE_ATTRS(root)] == [str(v) for v in root.xpath(xpaths.ITEMTYPE)]
+
+
+def test_edge_page_hints_are_found() -> None:
+    found = hints.page_hints(parse_html(EDGE_PAGE))
+    assert found.stated and found.body
+
+
+def _language_stats_reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The per-word comprehension version that ``features_html._language_stats`` replaced."""
+    toks = [features_html._WORD.findall(t.lower()) for t in texts]
+    counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+    table = word_languages()
+    flat = [table.get(w, 0) for ts in toks for w in ts]
+    if not flat:
+        return counts.astype(np.float64), np.zeros(len(texts)), False
+    bits = np.asarray(flat, dtype=np.int64)
+    per_lang = ((bits[:, None] >> np.arange(len(stoplists()))) & 1).sum(axis=0)
+    best = int(per_lang.argmax())
+    if per_lang[best] == 0:
+        return counts.astype(np.float64), np.zeros(len(texts)), False
+    hit = (bits >> best) & 1
+    owner = np.repeat(np.arange(len(texts)), counts)
+    hits = np.bincount(owner, weights=hit, minlength=len(texts))
+    share = np.divide(hits, counts, out=np.zeros(len(texts)), where=counts > 0)
+    return counts.astype(np.float64), share, True
+
+
+def test_word_language_stats_match_a_plain_loop() -> None:
+    texts = [s.text for page in _pages() for s in segment_html(clean_tree(parse_html(page)))]
+    for sample in (texts, texts[:1], ["", "!!"], ["the and of", "", "der die das"]):
+        counts, share, has_lang = features_html._language_stats(sample)
+        ref_counts, ref_share, ref_has = _language_stats_reference(sample)
+        assert has_lang == ref_has
+        assert np.array_equal(counts, ref_counts) and np.array_equal(share, ref_share)
+
+
+def test_block_context_is_the_same_for_every_segment_of_a_block() -> None:
+    """Segments of one block (split by ``<br><br>``) share the cached context, computed as for the first."""
+    segs = segment_html(clean_tree(parse_html(EDGE_PAGE)))
+    split = [s for s in segs if s.text in ("Text", "after two breaks and one")]
+    assert len(split) == 2
+    first, second = split
+    assert (first.path, first.class_dist, first.ancestors, first.kind) == (
+        second.path, second.class_dist, second.ancestors, second.kind)
+    assert first.path.endswith("p.lead")
+    assert "hidden" not in " ".join(s.text for s in segs)
+    assert "too short" not in " ".join(s.text for s in segs)
