@@ -11,11 +11,11 @@ from declutter import features_html, features_text
 from declutter.decode import clean_chars, decode_bytes, fix_mojibake, looks_like_html
 from declutter.document import Block, Document
 from declutter.errors import DeclutterError
-from declutter.hints import page_hints
+from declutter.hints import PageHints, page_hints
 from declutter.label import page_reasons
 from declutter.model import Model, load_model
 from declutter.parse import adopt_tree, clean_tree, page_title, parse_html
-from declutter.segment_html import segment_html
+from declutter.segment_html import HtmlSegment, segment_html
 from declutter.segment_text import segment_text
 from declutter.settings import Options
 from declutter.smooth import decide, smooth
@@ -70,7 +70,7 @@ def _clean(page: Any, opts: Options) -> Document:
         text = page
     else:
         return _from_tree(adopt_tree(page), opts, encoding=None)
-    text = fix_mojibake(clean_chars(text)).removeprefix("\ufeff")
+    text = repair_text(text)
     kind = opts.input_kind
     if kind == "auto":
         kind = "html" if looks_like_html(text) else "text"
@@ -94,11 +94,21 @@ def _empty(opts: Options, encoding: str | None, kind: str | None = None) -> Docu
     return Document(input_kind=kind, encoding=encoding, url=opts.url, threshold=threshold)
 
 
-def _from_tree(root: Any, opts: Options, encoding: str | None) -> Document:
+def repair_text(text: str) -> str:
+    """Decoded text made safe and readable: bad characters, mis-decoded UTF-8 and a leading BOM fixed."""
+    return fix_mojibake(clean_chars(text)).removeprefix("\ufeff")
+
+
+def html_segments(root: Any) -> tuple[list[HtmlSegment], str | None, PageHints]:
+    """A parsed page's blocks, title and page-type hints (the trainer builds its rows with this too)."""
     stated = page_title(root)
-    hints = page_hints(root)
+    hints = page_hints(root)  # before clean_tree, which drops <head> and scripts
     segments = segment_html(clean_tree(root))
-    title = html_title(stated, segments)
+    return segments, html_title(stated, segments), hints
+
+
+def _from_tree(root: Any, opts: Options, encoding: str | None) -> Document:
+    segments, title, hints = html_segments(root)
     model = load_model(HTML_MODEL)
     X = features_html.html_features(segments, title, hints)
     blocks = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from declutter import patterns, xpaths
 from declutter._numeric import shift as _shift
 from declutter.hints import HINT_TYPES, NO_HINTS, PageHints
 from declutter.segment_html import ANCESTOR_LEVELS, CONTEXT_BIT, GROUPS, HtmlSegment
-from declutter.stopwords import stoplists, word_languages
+from declutter.stopwords import stop_shares
 
 _TAGS = ("p", "div", "li", "td", "tr", "span", "a", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dd", "dt",
          "blockquote", "section", "article", "body", "figcaption", "label", "th", "ul", "header", "footer",
@@ -134,24 +134,11 @@ def _terminal(text: str) -> float:
 
 def _language_stats(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
     """Word counts and stopword shares per block, stopwords of the page's best-covered language."""
-    # map() over C-level callables instead of per-word Python comprehensions (same values, fewer bytecodes).
     toks = list(map(_WORD.findall, map(str.lower, texts)))
     counts = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
-    table = word_languages()
-    words = list(chain.from_iterable(toks))
-    if not words:
-        return counts.astype(np.float64), np.zeros(len(texts)), False
-    bits = np.fromiter(map(table.get, words, repeat(0)), dtype=np.int64, count=len(words))
-    n_lang = len(stoplists())
-    per_lang = ((bits[:, None] >> np.arange(n_lang)) & 1).sum(axis=0)
-    best = int(per_lang.argmax())
-    if per_lang[best] == 0:
-        return counts.astype(np.float64), np.zeros(len(texts)), False
-    hit = (bits >> best) & 1
-    owner = np.repeat(np.arange(len(texts)), counts)
-    hits = np.bincount(owner, weights=hit, minlength=len(texts))
-    share = np.divide(hits, counts, out=np.zeros(len(texts)), where=counts > 0)
-    return counts.astype(np.float64), share, True
+    line = np.repeat(np.arange(len(texts)), counts)
+    share, has_lang = stop_shares(list(chain.from_iterable(toks)), line, counts)
+    return counts.astype(np.float64), share, has_lang
 
 
 def _window_mean(x: np.ndarray, half: int) -> np.ndarray:

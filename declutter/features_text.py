@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 
 from declutter import patterns
 from declutter._numeric import shift as _shift
 from declutter.segment_text import TextSegment
-from declutter.stopwords import stoplists, word_languages
+from declutter.stopwords import stop_shares
 
 _LINE = (
     "log_chars", "log_words", "mean_word_len", "stop_share", "terminal_punct", "title_case_share",
@@ -210,24 +210,6 @@ def _ends_in(ends: list[str], chars: frozenset[str]) -> np.ndarray:
     return np.fromiter(map(chars.__contains__, ends), dtype=np.float64, count=len(ends))
 
 
-def _stop_shares(tokens: _Tokens) -> tuple[np.ndarray, bool]:
-    """Share of each line's tokens in the stoplist of the page's best-covered language."""
-    n = tokens.count.size
-    if not tokens.word:
-        return np.zeros(n), False
-    languages = map(word_languages().get, tokens.word, repeat(0))
-    bits = np.fromiter(languages, dtype=np.int64, count=len(tokens.word))
-    # Tokens per language, counted over the distinct bitmasks (a page has few) rather than every token.
-    masks, counts = np.unique(bits[bits != 0], return_counts=True)
-    per_lang = (((masks[:, None] >> np.arange(len(stoplists()))) & 1) * counts[:, None]).sum(axis=0)
-    best = int(per_lang.argmax())
-    if per_lang[best] == 0:
-        return np.zeros(n), False
-    hit = (bits >> best) & 1
-    hits = np.bincount(tokens.line, weights=hit, minlength=n)
-    return np.divide(hits, tokens.count, out=np.zeros(n), where=tokens.count > 0), True
-
-
 def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Length of the run of True each position sits in, and its relative offset within the run (0..1)."""
     n = flags.size
@@ -359,7 +341,7 @@ def text_features(segments: list[TextSegment]) -> np.ndarray:
     tokens = _tokens(lowered_lines, bool(cs["cjk"].any()))
     words = tokens.count.astype(np.float64)
     tok_chars = np.bincount(tokens.line, weights=tokens.length, minlength=n)
-    stop, has_lang = _stop_shares(tokens)
+    stop, has_lang = stop_shares(tokens.word, tokens.line, tokens.count)
     n_space_words = np.fromiter(map(len, map(str.split, texts)), dtype=np.float64, count=n)
     short_line = chars < _SHORT_CHARS
     with_digit = short_line & (cs["digit"] > 0)

@@ -16,13 +16,12 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
-_CHUNK = 1024
 DEFAULT_THRESHOLDS = {"precision": 0.6, "balanced": 0.5, "recall": 0.35}
 
 
@@ -44,9 +43,7 @@ class Model:
             return np.zeros(0)
         if X.shape[1] != len(self.features):
             raise ValueError(f"model {self.name} expects {len(self.features)} features, got {X.shape[1]}")
-        X = np.asarray(X, dtype=np.float64)
-        # Rows go through in chunks so that a page of 100,000 blocks costs no more memory than a small one.
-        z = np.concatenate([self.raw(X[i:i + _CHUNK]) for i in range(0, X.shape[0], _CHUNK)])
+        z = self.raw(np.asarray(X, dtype=np.float64))
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
     def threshold(self, favor: str) -> float:
@@ -106,13 +103,13 @@ class TreeModel(Model):
         object.__setattr__(self, "_levels", _complete_levels(self))
 
     def raw(self, X: np.ndarray) -> np.ndarray:
+        # Rows go through in chunks: fast (the work arrays stay in cache), and a page of 100,000 blocks costs
+        # no more memory than a small one.
         levels: _Levels | None = self._levels  # type: ignore[attr-defined]
-        if levels is None:
-            return self._walk_nodes(X)
+        walk = self._walk_nodes if levels is None else partial(self._walk_levels, levels=levels)
         if X.shape[0] <= _TREE_ROWS:
-            return self._walk_levels(X, levels)
-        return np.concatenate([self._walk_levels(X[i:i + _TREE_ROWS], levels)
-                               for i in range(0, X.shape[0], _TREE_ROWS)])
+            return walk(X)
+        return np.concatenate([walk(X[i:i + _TREE_ROWS]) for i in range(0, X.shape[0], _TREE_ROWS)])
 
     def _walk_levels(self, X: np.ndarray, levels: _Levels) -> np.ndarray:
         """Raw scores by walking all trees of all rows at once, one level per numpy step.

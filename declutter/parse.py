@@ -14,7 +14,6 @@ from declutter.errors import DeclutterError
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _HIDDEN_STYLES = xpaths.HIDDEN_STYLES
-_HIDDEN_CLASSES = xpaths.HIDDEN_CLASSES
 _ALWAYS_HIDDEN_CLASSES = xpaths.HIDDEN_CLASSES - {"hidden"}
 _RESPONSIVE_SHOW = xpaths.RESPONSIVE_SHOW
 _WS = re.compile(r"\s+")

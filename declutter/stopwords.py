@@ -11,6 +11,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+
+import numpy as np
 
 _WORD = re.compile(r"\w+", re.U)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -35,6 +38,26 @@ def word_languages() -> dict[str, int]:
         for w in words:
             table[w] = table.get(w, 0) | (1 << i)
     return table
+
+
+def stop_shares(words: list[str], line: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Per block, the share of its tokens in the stoplist of the page's best-covered language, and whether
+    any language was found.
+
+    ``words`` are the page's lower-cased tokens in order, ``line`` the block of each token and ``count`` the
+    tokens per block. Tokens per language are counted over the distinct bitmasks (a page has few).
+    """
+    n = count.size
+    if not words:
+        return np.zeros(n), False
+    bits = np.fromiter(map(word_languages().get, words, repeat(0)), dtype=np.int64, count=len(words))
+    masks, per_mask = np.unique(bits[bits != 0], return_counts=True)
+    per_lang = (((masks[:, None] >> np.arange(len(stoplists()))) & 1) * per_mask[:, None]).sum(axis=0)
+    best = int(per_lang.argmax())
+    if per_lang[best] == 0:
+        return np.zeros(n), False
+    hits = np.bincount(line, weights=(bits >> best) & 1, minlength=n)
+    return np.divide(hits, count, out=np.zeros(n), where=count > 0), True
 
 
 def language_names() -> list[str]:

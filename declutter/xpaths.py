@@ -89,7 +89,7 @@ PAGE_TYPE_HINTS: dict[str, tuple[str, ...]] = {
                 "analysisnewsarticle", "reportagenewsarticle", "opinionnewsarticle", "posting", "howto",
                 "recipe"),
     "product": ("product", "offer", "aggregateoffer", "productgroup", "individualproduct", "vehicle", "car",
-                "book", "softwareapplication", "og:product", "product.item"),
+                "book", "softwareapplication", "product.item"),
     "forum": ("discussionforumposting", "qapage", "question", "answer", "comment", "socialmediaposting"),
     "listing": ("itemlist", "collectionpage", "searchresultspage", "offercatalog", "blog", "profilepage"),
     "service": ("localbusiness", "organization", "service", "professionalservice", "contactpage",

@@ -22,7 +22,7 @@ from declutter import features_text as ft
 from declutter import label, patterns
 from declutter.model import TreeModel, load_model, model_from_dict
 from declutter.segment_text import _BULLET, _MD_HEADING, _TABLE, _TERMINAL, TextSegment, segment_text
-from declutter.stopwords import stoplists, word_languages
+from declutter.stopwords import stop_shares, stoplists, word_languages
 
 EDGE_CASES = "\n".join([
     "Snake_case_words and a_-b mixed__up",
@@ -305,7 +305,7 @@ def test_tokens_and_stop_shares_match_per_line_code(name: str) -> None:
     assert ft._longest(tokens).tolist() == [float(max(map(len, t), default=0)) for t in toks]
     tok_chars = np.bincount(tokens.line, weights=tokens.length, minlength=len(toks))
     assert tok_chars.tolist() == [float(sum(map(len, t))) for t in toks]
-    shares, has_lang = ft._stop_shares(tokens)
+    shares, has_lang = stop_shares(tokens.word, tokens.line, tokens.count)
     ref_shares, ref_has_lang = ref_stop_shares(toks)
     assert has_lang == ref_has_lang
     assert np.array_equal(shares, ref_shares)

@@ -23,16 +23,16 @@ import numpy as np
 from scipy import sparse
 
 from declutter import decode, features_html
-from declutter.hints import PageHints, page_hints
-from declutter.parse import clean_tree, page_title, parse_html
-from declutter.segment_html import HtmlSegment, segment_html
-from declutter.title import html_title
+from declutter.core import html_segments, repair_text
+from declutter.hints import PageHints
+from declutter.parse import parse_html
+from declutter.segment_html import HtmlSegment
 from declutter.train.labels_html import block_labels
 
 _TOKEN = re.compile(r"\w+")
 CACHE = Path(os.environ.get("DECLUTTER_CACHE", "/tmp/declutter-cache"))
-_SOURCES = ("decode.py", "hints.py", "segment_html.py", "features_html.py", "xpaths.py", "patterns.py",
-            "title.py", "parse.py", "train/labels_html.py")
+_SOURCES = ("core.py", "decode.py", "hints.py", "segment_html.py", "features_html.py", "xpaths.py",
+            "patterns.py", "stopwords.py", "title.py", "parse.py", "train/labels_html.py")
 
 
 def wcxb_dir() -> Path:
@@ -58,14 +58,9 @@ class Page:
 
 
 def page_segments(data: bytes) -> tuple[list[HtmlSegment], str | None, PageHints]:
-    """Bytes to segments and title, as ``declutter.core`` does for HTML input."""
+    """Bytes to segments, title and hints, exactly as ``declutter.core`` does for HTML input."""
     text, _ = decode.decode_bytes(data, None)
-    text = decode.fix_mojibake(decode.clean_chars(text)).removeprefix("\ufeff")
-    root = parse_html(text, chars_clean=True)
-    stated = page_title(root)
-    hints = page_hints(root)
-    segments = segment_html(clean_tree(root))
-    return segments, html_title(stated, segments), hints
+    return html_segments(parse_html(repair_text(text), chars_clean=True))
 
 
 def word_matrix(texts: list[str], reference: str) -> tuple[sparse.csr_matrix, np.ndarray, int]:
