@@ -8,7 +8,9 @@ Inputs are built under /tmp (never in the repo) from the shared benchmark data, 
 
 For each input it times (1) a plain single-process loop — read JSONL, ``declutter.clean``, write JSONL — and
 (2) ``declutter clean --workers 1`` and ``--workers 2`` as subprocesses. The 1-worker run against the loop is
-the batch layer's cost; 2 against 1 is the scaling. The machine's load average is recorded with the numbers.
+the batch layer's cost; 2 against 1 is the scaling. (3) Two plain loops side by side, each on every other
+record, show what the machine itself gives two processes on this work (the ceiling for ``--workers 2``).
+The machine's load average is recorded with the numbers.
 
     python benchmarks/batch_throughput.py [--records 20000] [--skip-html] [--no-write]
 """
@@ -62,14 +64,17 @@ def build_html_input(repeat: int, limit: int | None) -> Path:
     return folder
 
 
-def plain_loop_jsonl(path: Path, out: Path) -> tuple[int, float]:
-    """The baseline: what a user would write without the batch layer (one process, no error handling)."""
+def plain_loop_jsonl(path: Path, out: Path, part: int = 0, parts: int = 1) -> tuple[int, float]:
+    """The baseline: what a user would write without the batch layer (one process, no error handling).
+
+    ``part``/``parts`` take every ``parts``-th record from the ``part``-th (for loops run side by side).
+    """
     import declutter
 
     n = 0
     start = time.perf_counter()
     with open(path, encoding="utf-8") as fh, open(out, "w", encoding="utf-8") as w:
-        for line in fh:
+        for line in itertools.islice(fh, part, None, parts):
             rec = json.loads(line)
             try:
                 rec["text"] = declutter.clean(rec["text"]).text
@@ -80,13 +85,13 @@ def plain_loop_jsonl(path: Path, out: Path) -> tuple[int, float]:
     return n, time.perf_counter() - start
 
 
-def plain_loop_folder(folder: Path, out: Path) -> tuple[int, float]:
+def plain_loop_folder(folder: Path, out: Path, part: int = 0, parts: int = 1) -> tuple[int, float]:
     import declutter
 
     n = 0
     start = time.perf_counter()
     with open(out, "w", encoding="utf-8") as w:
-        for file in sorted(folder.glob("*.html")):
+        for file in sorted(folder.glob("*.html"))[part::parts]:
             try:
                 text = declutter.clean(file.read_bytes(), input_kind="html").text
             except Exception as e:
@@ -130,23 +135,39 @@ def run_cli(src: Path, out: Path, workers: int) -> dict:
             "errors": sum(summary["errors"].values())}
 
 
-def measure(name: str, src: Path, loop: object) -> list[list[object]]:
+LOOPS = {"jsonl": plain_loop_jsonl, "folder": plain_loop_folder}
+
+
+def side_by_side(kind: str, src: Path, out: Path) -> float:
+    """Records/s of two plain loops run at once as separate processes, each on every other record."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, __file__, "--loop-part", kind, str(src), f"{out}.{k}", str(k)],
+                              stdout=subprocess.PIPE, text=True) for k in range(2)]
+    counts = [int(p.communicate()[0].split()[0]) for p in procs]
+    if any(p.returncode for p in procs):
+        raise RuntimeError("a side-by-side loop failed")
+    return sum(counts) / (time.perf_counter() - start)
+
+
+def measure(name: str, src: Path, kind: str) -> list[list[object]]:
     out = WORK / "out"
     out.mkdir(exist_ok=True)
     load = os.getloadavg()[0]
     cpu0 = time.process_time()
-    n, loop_s = loop(src, out / f"{name}-loop.jsonl")  # type: ignore[operator]
+    n, loop_s = LOOPS[kind](src, out / f"{name}-loop.jsonl")
     loop_cpu = time.process_time() - cpu0
     w1 = run_cli(src, out / f"{name}-w1.jsonl", 1)
     w2 = run_cli(src, out / f"{name}-w2.jsonl", 2)
+    pair = side_by_side(kind, src, out / f"{name}-pair.jsonl")
     load = max(load, os.getloadavg()[0])
     loop_rate, r1, r2 = n / loop_s, w1["records"] / w1["seconds"], w2["records"] / w2["seconds"]
     ms = [1000 * c / n for c in (loop_cpu, w1["cpu"], w2["cpu"])]
-    print(f"{name}: loop {loop_rate:.1f}/s, w1 {r1:.1f}/s, w2 {r2:.1f}/s, CPU ms/rec {ms}, load {load:.2f}",
-          file=sys.stderr)
+    print(f"{name}: loop {loop_rate:.1f}/s, w1 {r1:.1f}/s, w2 {r2:.1f}/s, two loops {pair:.1f}/s, "
+          f"CPU ms/rec {ms}, load {load:.2f}", file=sys.stderr)
     return [[name, n, f"{loop_rate:.1f}", f"{r1:.1f}", f"{r2:.1f}", f"{r2 / r1:.2f}x",
-             f"{(loop_rate / r1 - 1) * 100:+.1f}%", f"{ms[0]:.1f} / {ms[1]:.1f} / {ms[2]:.1f}",
-             f"{(ms[1] / ms[0] - 1) * 100:+.1f}%", w2["errors"], f"{load:.2f}"]]
+             f"{pair:.1f} ({pair / loop_rate:.2f}x)", f"{(loop_rate / r1 - 1) * 100:+.1f}%",
+             f"{ms[0]:.1f} / {ms[1]:.1f} / {ms[2]:.1f}", f"{(ms[1] / ms[0] - 1) * 100:+.1f}%", w2["errors"],
+             f"{load:.2f}"]]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,19 +177,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--html-limit", type=int, default=None, help="only the first N WCXB pages")
     p.add_argument("--skip-html", action="store_true")
     p.add_argument("--no-write", action="store_true", help="print, but do not update docs/benchmarks.md")
+    p.add_argument("--loop-part", nargs=4, metavar=("KIND", "SRC", "OUT", "PART"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    rows = measure("text-dev fullpage (text)", build_text_input(args.records), plain_loop_jsonl)
+    if args.loop_part:  # one of the two side-by-side loops
+        kind, src, out, part = args.loop_part
+        print(LOOPS[kind](Path(src), Path(out), int(part), 2)[0])
+        return 0
+    rows = measure("text-dev fullpage (text)", build_text_input(args.records), "jsonl")
     if not args.skip_html:
         html = build_html_input(args.html_repeat, args.html_limit)
-        rows += measure("WCXB dev (HTML folder)", html, plain_loop_folder)
+        rows += measure("WCXB dev (HTML folder)", html, "folder")
     header = ["input", "records", "plain loop rec/s", "--workers 1 rec/s", "--workers 2 rec/s", "2 vs 1",
-              "wall cost of batch vs loop", "CPU ms/record loop / w1 / w2", "CPU cost of batch vs loop",
+              "two plain loops side by side rec/s (vs one)", "wall cost of batch vs loop",
+              "CPU ms/record loop / w1 / w2", "CPU cost of batch vs loop",
               "records with error", "load avg (max)"]
     md = ("### Throughput\n\n" + table(header, rows)
           + "\n`wall cost` is how much slower `--workers 1` is than the plain loop in wall time (negative:"
             " faster, as the parent parses and writes JSON while the worker cleans); wall times include"
             " start-up. `CPU cost` compares the CPU time of the whole process tree per record, which other"
-            " jobs on the machine disturb much less than wall time.\n\n"
+            " jobs on the machine disturb much less than wall time. `two plain loops side by side` runs two"
+            " separate plain-loop processes at once, each on every other record: what the machine gives two"
+            " processes on this work with no batch layer at all, the ceiling for `--workers 2`.\n\n"
           + stamp("python benchmarks/batch_throughput.py " + " ".join(argv or sys.argv[1:])))
     print(md)
     if not args.no_write:

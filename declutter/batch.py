@@ -2,9 +2,11 @@
 
 The work unit is one record's page (its ``field``); the record itself stays in the calling process, so only
 the page travels to a worker and only the cleaned text comes back. Workers are separate processes (forkserver
-or spawn, so safe beside threads), each fed at most ``depth`` pages at a time, which lets the parent know
-which page a worker is on: a worker that exceeds ``timeout`` on a page is killed and replaced, and one that
-dies is replaced and its page retried once. Memory stays flat because at most ``window`` records are held.
+or spawn, so safe beside threads), each holding at most ``depth`` pages at a time. Pages travel in chunks
+(one message for several pages, which keeps the parent's per-record work small) and results come back one
+by one, which lets the parent know which page a worker is on: a worker that exceeds ``timeout`` on a page is
+killed and replaced, and one that dies is replaced and its page retried once. Memory stays flat because at
+most ``window`` records are held.
 
 Testing hook: the environment variable ``DECLUTTER_CLEAN_FN=module:function`` (or ``clean_fn=``) swaps
 :func:`declutter.clean` for another function with the same signature. The tests use it to simulate pages
@@ -18,6 +20,7 @@ import importlib
 import multiprocessing as mp
 import os
 import queue
+import selectors
 import signal
 import sys
 import time
@@ -33,6 +36,11 @@ ERROR_FIELD = "declutter_error"
 CLEAN_FN_ENV = "DECLUTTER_CLEAN_FN"
 DEFAULT_WINDOW = 256
 DEFAULT_WINDOW_BYTES = 64 * 1024 * 1024
+#: Pages per message to a worker, and the bytes at which a chunk is sent early; a worker holds two chunks.
+CHUNK = 8
+CHUNK_BYTES = 1 << 20
+#: How often (s) the feeding loop collects finished results while it still has records to hand out.
+_COLLECT_EVERY = 0.02
 _READY = "ready"
 _MAX_START_FAILURES = 3
 
@@ -202,14 +210,15 @@ def _worker_main(tasks: Any, results: Connection, fn_spec: str | CleanFn | None,
     results.send(_READY)
     while True:
         try:
-            task = tasks.get(timeout=1.0)
+            chunk = tasks.get(timeout=1.0)
         except queue.Empty:
             if os.getppid() != parent:  # orphaned: the caller was killed without closing us
                 return
             continue
-        if task is None:
+        if chunk is None:
             return
-        results.send(run_task(fn, task, opts))
+        for task in chunk:
+            results.send(run_task(fn, task, opts))
 
 
 def _context(start_method: str | None) -> Any:
@@ -228,23 +237,31 @@ class _Slot:
     proc: Any
     tasks: Any
     results: Connection
-    assigned: deque[Task] = field(default_factory=deque)
+    assigned: deque[Task] = field(default_factory=deque)  # sent to the worker; the first is the one it is on
+    outbox: list[Task] = field(default_factory=list)  # not sent yet: the next chunk
+    outbox_bytes: int = 0
     ready: bool = False
-    started: float = 0.0
+    started: float = 0.0  # when the worker began its current page (as far as the parent can tell)
 
 
 class WorkerPool:
-    """``workers`` processes, each with its own queues so that killing one never corrupts another's."""
+    """``workers`` processes, each with its own queues so that killing one never corrupts another's.
+
+    Each worker holds at most ``depth`` pages (sent or waiting in its outbox); pages go out ``chunk`` at a
+    time, or sooner when the worker is about to run dry or the caller is going to wait.
+    """
 
     def __init__(self, workers: int, opts: BatchOptions, fn_spec: str | CleanFn | None = None, *,
-                 depth: int = 2, start_method: str | None = None) -> None:
+                 chunk: int = CHUNK, start_method: str | None = None) -> None:
         self.opts = opts
         self.fn_spec = fn_spec
-        self.depth = depth
+        self.chunk = max(1, chunk)
+        self.depth = 2 * self.chunk
         self.ctx = _context(start_method)
         self.retried: set[int] = set()
         self.start_failures = 0
         self.slots = [self._start() for _ in range(workers)]
+        self._selector: selectors.BaseSelector | None = None  # built on first wait, dropped when slots change
 
     def _start(self) -> _Slot:
         tasks = self.ctx.Queue()
@@ -257,53 +274,100 @@ class WorkerPool:
 
     @property
     def in_flight(self) -> int:
-        return sum(len(s.assigned) for s in self.slots)
+        return sum(len(s.assigned) + len(s.outbox) for s in self.slots)
 
     def has_room(self) -> bool:
-        return any(len(s.assigned) < self.depth for s in self.slots)
+        return any(len(s.assigned) + len(s.outbox) < self.depth for s in self.slots)
 
     def submit(self, task: Task) -> None:
-        slot = min(self.slots, key=lambda s: len(s.assigned))
-        self._send(slot, task)
+        slot = min(self.slots, key=lambda s: len(s.assigned) + len(s.outbox))
+        slot.outbox.append(task)
+        slot.outbox_bytes += len(task.page)
+        if len(slot.outbox) >= self.chunk or slot.outbox_bytes >= CHUNK_BYTES:
+            self._flush(slot)
+        else:
+            self._top_up(slot)
 
-    def _send(self, slot: _Slot, task: Task) -> None:
+    def _top_up(self, slot: _Slot) -> None:
+        """Send a worker its outbox when it is on its last page: it must never wait for a full chunk."""
+        if len(slot.assigned) <= 1:
+            self._flush(slot)
+
+    def _flush(self, slot: _Slot) -> None:
+        if not slot.outbox:
+            return
         if not slot.assigned:
             slot.started = time.monotonic()
-        slot.assigned.append(task)
-        slot.tasks.put(task)
+        slot.assigned.extend(slot.outbox)
+        slot.tasks.put(slot.outbox)
+        slot.outbox, slot.outbox_bytes = [], 0
 
     def poll(self, max_wait: float) -> list[Outcome]:
-        """Wait up to ``max_wait`` s (less when a deadline is near) and return the Outcomes that arrived."""
+        """Wait up to ``max_wait`` s (less when a deadline is near) and return the Outcomes that arrived.
+
+        A worker about to run dry gets its outbox first, so no worker idles while the caller waits.
+        """
+        for slot in self.slots:
+            self._top_up(slot)
         wait_for = max_wait
         deadline = self._next_deadline()
         if deadline is not None:
             wait_for = max(0.0, min(max_wait, deadline - time.monotonic()))
-        handles: list[Any] = [s.results for s in self.slots] + [s.proc.sentinel for s in self.slots]
-        ready = set(wait(handles, timeout=wait_for))
+        ready = self._wait(wait_for)
         out: list[Outcome] = []
-        for i, slot in enumerate(list(self.slots)):
-            if slot.results in ready or slot.proc.sentinel in ready:
-                alive = self._drain(slot, out)
-                if not alive or not slot.proc.is_alive():
-                    out += self._replace(i, "worker_died")
+        for i in sorted(ready):
+            alive = self._drain(self.slots[i], out, everything=ready[i])
+            if not alive or ready[i]:
+                out += self._replace(i, "worker_died")
         out += self._expire()
         return out
 
-    def _drain(self, slot: _Slot, out: list[Outcome]) -> bool:
+    def _wait(self, timeout: float) -> dict[int, bool]:
+        """The slots with a result to read or a dead worker (index -> died), waiting up to ``timeout`` s.
+
+        One selector for the pool's lifetime (rebuilt when a worker is replaced): building one per call,
+        as ``multiprocessing.connection.wait`` does, costs the parent more than reading a result.
+        """
+        if sys.platform == "win32":  # selectors cannot watch pipes there
+            handles: list[Any] = [s.results for s in self.slots] + [s.proc.sentinel for s in self.slots]
+            got = set(wait(handles, timeout=timeout))
+            return {i: s.proc.sentinel in got for i, s in enumerate(self.slots)
+                    if s.results in got or s.proc.sentinel in got}
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+            for i, slot in enumerate(self.slots):
+                self._selector.register(slot.results, selectors.EVENT_READ, (i, False))
+                self._selector.register(slot.proc.sentinel, selectors.EVENT_READ, (i, True))
+        ready: dict[int, bool] = {}
+        for key, _ in self._selector.select(timeout):
+            i, died = key.data
+            ready[i] = ready.get(i, False) or died
+        return ready
+
+    def _forget_selector(self) -> None:
+        if self._selector is not None:
+            self._selector.close()
+            self._selector = None
+
+    def _drain(self, slot: _Slot, out: list[Outcome], *, everything: bool = False) -> bool:
+        """Read the message the selector saw (more come on the next wait), or all of a dead worker's."""
         try:
-            while slot.results.poll():
+            while True:
                 msg = slot.results.recv()
                 now = time.monotonic()
                 if msg == _READY:
                     slot.ready, slot.started = True, now
                     self.start_failures = 0
-                    continue
-                head = slot.assigned.popleft()
-                assert head.seq == msg.seq, (head.seq, msg.seq)
-                slot.started = now
-                out.append(msg)
+                else:
+                    head = slot.assigned.popleft()
+                    assert head.seq == msg.seq, (head.seq, msg.seq)
+                    slot.started = now
+                    out.append(msg)
+                if not everything or not slot.results.poll():
+                    break
         except (EOFError, OSError):
             return False
+        self._top_up(slot)
         return True
 
     def _next_deadline(self) -> float | None:
@@ -325,6 +389,7 @@ class WorkerPool:
     def _replace(self, index: int, reason: str) -> list[Outcome]:
         """Kill slot ``index``, start a fresh worker, and settle the page it was on (mark or retry once)."""
         old = self.slots[index]
+        self._forget_selector()
         _stop(old, kill=True)
         if not old.ready:
             self.start_failures += 1
@@ -344,19 +409,23 @@ class WorkerPool:
             else:
                 self.retried.add(head.seq)
                 pending.insert(0, head)
-        for task in pending:
-            self._send(slot, task)
+        slot.outbox = pending + old.outbox
+        slot.outbox_bytes = sum(len(t.page) for t in slot.outbox)
+        self._flush(slot)
         return out
 
     def discard(self) -> None:
         """Drop all pages in flight (a stream was abandoned): restart the workers that still hold some."""
+        self._forget_selector()
         for i, slot in enumerate(self.slots):
+            slot.outbox, slot.outbox_bytes = [], 0
             if slot.assigned:
                 _stop(slot, kill=True)
                 self.slots[i] = self._start()
         self.retried.clear()
 
     def close(self, *, kill: bool = False) -> None:
+        self._forget_selector()
         for slot in self.slots:
             if not kill:
                 with contextlib.suppress(OSError, ValueError):
@@ -418,13 +487,14 @@ def _ordered(source: Iterator[Work[T]], pool: WorkerPool, window: int,
              window_bytes: int) -> Iterator[tuple[T, Outcome]]:
     """Feed the pool while it has room, and yield finished items strictly in input order.
 
-    Results are collected (without waiting) before each read, so a slow source still sees its records
-    come back promptly; the wait only happens when nothing more can be read.
+    Results are collected (without waiting) every ``_COLLECT_EVERY`` s while records are read, so a slow
+    source still sees its records come back promptly; the wait only happens when nothing more can be read.
     """
     pending: deque[tuple[int, int, T]] = deque()
     done: dict[int, Outcome] = {}
     held = 0
     exhausted = False
+    collected = time.monotonic()
     while True:
         while not exhausted and len(pending) < window and held < window_bytes and pool.has_room():
             item = next(source, None)
@@ -440,8 +510,11 @@ def _ordered(source: Iterator[Work[T]], pool: WorkerPool, window: int,
                 pool.submit(work)
             held += size
             pending.append((work.seq, size, payload))
-            for outcome in pool.poll(0.0):
-                done[outcome.seq] = outcome
+            now = time.monotonic()
+            if now - collected >= _COLLECT_EVERY:
+                collected = now
+                for outcome in pool.poll(0.0):
+                    done[outcome.seq] = outcome
             while pending and pending[0][0] in done:
                 seq, size, payload = pending.popleft()
                 held -= size
@@ -454,6 +527,7 @@ def _ordered(source: Iterator[Work[T]], pool: WorkerPool, window: int,
             return
         for outcome in pool.poll(0.5):
             done[outcome.seq] = outcome
+        collected = time.monotonic()
 
 
 # --------------------------------------------------------------------------- public API

@@ -16,7 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures" / "ba
 
 import batch_testlib as lib
 
-from declutter.batch import ERROR_FIELD, BatchStats, clean_records
+from declutter.batch import (
+    ERROR_FIELD,
+    BatchOptions,
+    BatchStats,
+    WorkerPool,
+    clean_records,
+    clean_stream,
+    make_task,
+)
 from declutter.batch_cli import main
 
 
@@ -35,6 +43,24 @@ def test_hanging_and_crashing_records_are_marked_and_the_rest_cleaned(tmp_path: 
     assert out[11]["text"].startswith("This is a long line of article text number 11"), "retried once"
     assert out[3]["text"] == records[3]["text"], "a failed record keeps its original text"
     assert stats.records_in == stats.records_out == 20 and stats.cleaned == 17
+
+
+def test_faults_inside_a_chunk_blame_only_their_own_record(tmp_path: Path) -> None:
+    """Pages travel to workers several at a time: a hang or crash mid-chunk must not take its neighbours."""
+    once = f"\n@@CRASH_ONCE:{tmp_path / 'crashed'}@@"
+    markers = {1: "\n@@HANG@@", 5: "\n@@CRASH@@", 9: once, 12: "\n@@HANG@@", 19: "\n@@CRASH@@"}
+    pages = [lib.fake_page(i, markers.get(i, "")) for i in range(24)]
+    opts = BatchOptions(timeout=1.0)
+    pool = WorkerPool(2, opts, lib.HOOKS, chunk=4)
+    try:
+        items = ((i, make_task(i, {"text": page}, opts)) for i, page in enumerate(pages))
+        got = list(clean_stream(items, opts, pool=pool))
+    finally:
+        pool.close()
+    assert [i for i, _ in got] == list(range(24)), "every page once, in order"
+    errors = {i: o.error_kind for i, o in got if o.error_kind}
+    assert errors == {1: "timeout", 5: "worker_died", 12: "timeout", 19: "worker_died"}
+    assert got[9][1].text is not None and "number 9" in got[9][1].text, "a page that killed once is retried"
 
 
 def test_cli_reports_malformed_lines_and_keeps_count(tmp_path: Path) -> None:
