@@ -239,9 +239,12 @@ class _Slot:
     results: Connection
     assigned: deque[Task] = field(default_factory=deque)  # sent to the worker; the first is the one it is on
     outbox: list[Task] = field(default_factory=list)  # not sent yet: the next chunk
-    outbox_bytes: int = 0
     ready: bool = False
     started: float = 0.0  # when the worker began its current page (as far as the parent can tell)
+
+    @property
+    def held(self) -> int:
+        return len(self.assigned) + len(self.outbox)
 
 
 class WorkerPool:
@@ -272,18 +275,13 @@ class WorkerPool:
         writer.close()
         return _Slot(proc, tasks, reader)
 
-    @property
-    def in_flight(self) -> int:
-        return sum(len(s.assigned) + len(s.outbox) for s in self.slots)
-
     def has_room(self) -> bool:
-        return any(len(s.assigned) + len(s.outbox) < self.depth for s in self.slots)
+        return any(s.held < self.depth for s in self.slots)
 
     def submit(self, task: Task) -> None:
-        slot = min(self.slots, key=lambda s: len(s.assigned) + len(s.outbox))
+        slot = min(self.slots, key=lambda s: s.held)
         slot.outbox.append(task)
-        slot.outbox_bytes += len(task.page)
-        if len(slot.outbox) >= self.chunk or slot.outbox_bytes >= CHUNK_BYTES:
+        if len(slot.outbox) >= self.chunk or sum(len(t.page) for t in slot.outbox) >= CHUNK_BYTES:
             self._flush(slot)
         else:
             self._top_up(slot)
@@ -300,7 +298,7 @@ class WorkerPool:
             slot.started = time.monotonic()
         slot.assigned.extend(slot.outbox)
         slot.tasks.put(slot.outbox)
-        slot.outbox, slot.outbox_bytes = [], 0
+        slot.outbox = []
 
     def poll(self, max_wait: float) -> list[Outcome]:
         """Wait up to ``max_wait`` s (less when a deadline is near) and return the Outcomes that arrived.
@@ -410,7 +408,6 @@ class WorkerPool:
                 self.retried.add(head.seq)
                 pending.insert(0, head)
         slot.outbox = pending + old.outbox
-        slot.outbox_bytes = sum(len(t.page) for t in slot.outbox)
         self._flush(slot)
         return out
 
@@ -418,7 +415,7 @@ class WorkerPool:
         """Drop all pages in flight (a stream was abandoned): restart the workers that still hold some."""
         self._forget_selector()
         for i, slot in enumerate(self.slots):
-            slot.outbox, slot.outbox_bytes = [], 0
+            slot.outbox = []
             if slot.assigned:
                 _stop(slot, kill=True)
                 self.slots[i] = self._start()

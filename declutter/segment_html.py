@@ -152,10 +152,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.link_chars = 0
-        self.links = 0
-        self.images = 0
-        self.pre = 0
+        self.reset()
 
     def reset(self) -> None:
         self.parts.clear()
