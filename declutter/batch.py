@@ -303,10 +303,9 @@ class WorkerPool:
     def poll(self, max_wait: float) -> list[Outcome]:
         """Wait up to ``max_wait`` s (less when a deadline is near) and return the Outcomes that arrived.
 
-        A worker about to run dry gets its outbox first, so no worker idles while the caller waits.
+        No worker idles while the caller waits: ``submit`` and ``_drain`` already sent the outbox of every
+        worker on its last page, and only they change what a worker holds.
         """
-        for slot in self.slots:
-            self._top_up(slot)
         wait_for = max_wait
         deadline = self._next_deadline()
         if deadline is not None:
