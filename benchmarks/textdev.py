@@ -4,8 +4,8 @@
 
 * declutter: held-out predictions of the 5-fold, domain-grouped cross-validation of
   ``python -m declutter.train text`` (read from its cache, or computed by running the CV), turned into
-  output with the shipped model's smoothing and ``balanced`` threshold; never the shipped model itself,
-  which has seen every page.
+  output with the smoothing and ``balanced`` threshold tuned on the other folds; never the shipped model
+  itself, which has seen every page.
 * keep-all: the input unchanged.
 * c4 / fineweb-c4: datatrove's ``C4QualityFilter`` (C4 settings; FineWeb's ``filter_no_terminal_punct=False``)
   with its document-level rejections switched off: lines are removed, documents are never dropped.
@@ -82,12 +82,16 @@ def cv_outputs(records: dict[str, list[dict]]) -> dict[tuple[str, str], str]:
         print(f"note: CV cache is of model {cv.get('version')}, shipped model is {model.version}",
               file=sys.stderr)
     raw = dict(zip(cv["ids"], cv["raw"], strict=True))
-    params, thr = cv["smoothing"], cv["thresholds"]["balanced"]
+    # Each page is cut with the smoothing and threshold tuned on the other folds (older caches: on all).
+    folds = cv.get("folds", [0] * len(cv["ids"]))
+    per_fold = cv.get("per_fold", [{"smoothing": cv["smoothing"], "thresholds": cv["thresholds"]}])
+    tuning = {key: per_fold[f] for key, f in zip(cv["ids"], folds, strict=True)}
     out: dict[tuple[str, str], str] = {}
     for v, recs in records.items():
         for r in recs:
             segs = segment_text(r["input_text"])
             s = raw[(v, r["id"])]
+            params, thr = tuning[(v, r["id"])]["smoothing"], tuning[(v, r["id"])]["thresholds"]["balanced"]
             keep = decide(smooth(s, params), thr, params) if len(segs) else []
             out[(v, r["id"])] = "\n".join(seg.text for seg, k in zip(segs, keep, strict=True) if k)
     return out

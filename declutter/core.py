@@ -159,7 +159,7 @@ def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Mo
 
 #: Page-level adjustments of the model's cut that an explicit ``threshold=`` switches off, so that an explicit
 #: threshold means what the docs say: content is exactly the blocks scoring at least it (tail rule aside).
-_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback")
+_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback", "page_margin")
 
 
 def _decision_params(model: Model, opts: Options) -> dict[str, float]:

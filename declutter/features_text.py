@@ -19,8 +19,9 @@ import numpy as np
 
 from declutter import patterns
 from declutter._numeric import shift as _shift
+from declutter.lexicon import LINE_MAX_TOKENS, Lexicon, load_lexicon
 from declutter.segment_text import TextSegment
-from declutter.stopwords import stop_shares
+from declutter.stopwords import stop_shares, word_languages
 
 _LINE = (
     "log_chars", "log_words", "mean_word_len", "stop_share", "terminal_punct", "title_case_share",
@@ -48,7 +49,21 @@ _PAGE = (
     "page_mean_words", "page_blank_share", "page_short_share", "page_has_language", "page_first_long",
     "page_last_long", "page_long_chars_share",
 )
-FEATURES: tuple[str, ...] = _LINE + _REPEAT + _CONTEXT + _PAGE
+#: Topic overlap with the page's running text: the share of a line's content words (not in any stoplist, at
+#: least ``_TOPIC_MIN_CHARS`` characters) that also occur in a long line elsewhere on the page, and its window
+#: means. A subheading or list item of the article shares its words; a list of other articles' titles after
+#: it (unrelated headlines, "Trending Now") and an author profile do not.
+_TOPIC = ("body_overlap", "body_overlap_win2", "body_overlap_win7")
+#: Learned-lexicon features (``declutter.lexicon``): the line's token log-odds (mean, min, max, share of
+#: tokens the lexicon knows), the short line's own log-odds, their neighbourhood and the page's. The page
+#: columns let a page that is interface text only (every line in junk's vocabulary, no region that reads like
+#: content) score low as a whole. Kept last, as one block, so training can fill them per cross-fitting fold.
+LEXICON_FEATURES: tuple[str, ...] = (
+    "lex_tok_mean", "lex_tok_min", "lex_tok_max", "lex_tok_known", "lex_line", "lex_line_known", "lex_win2",
+    "lex_win7", "lex_line_win2", "lex_line_win7", "lex_before_mean", "lex_after_mean", "lex_vs_page",
+    "page_lex_tok_mean", "page_lex_line_mean", "page_lex_junk_share", "page_lex_best_win7",
+)
+FEATURES: tuple[str, ...] = _LINE + _REPEAT + _CONTEXT + _PAGE + _TOPIC + LEXICON_FEATURES
 
 #: A "long" line reads like running text: this many tokens and sentence punctuation at the end.
 LONG_WORDS = 15
@@ -65,6 +80,7 @@ _CAP_WORD = re.compile(r"(?<!\S)[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CHARS = frozenset(".!?…。！？")
 _SHORT_CHARS = 300
+_TOPIC_MIN_CHARS = 3
 _KEY_VALUE_M = re.compile(patterns.KEY_VALUE.pattern, patterns.KEY_VALUE.flags | re.M)
 
 
@@ -305,10 +321,13 @@ def _title_overlap(toks: list[list[str]], title: int) -> np.ndarray:
 
 
 def _repetition(texts: list[str], lowered_lines: list[str], toks: list[list[str]], cjk: np.ndarray,
-                segments: list[TextSegment]) -> np.ndarray:
+                segments: list[TextSegment], keys: list[str] | None = None) -> np.ndarray:
+    """Repetition columns; ``keys`` are the lines' ``_line_keys`` when the caller has them already."""
     n = len(texts)
     out = np.zeros((n, len(_REPEAT)))
-    first, earlier, total = _occurrences(_line_keys(texts, toks, lowered_lines, cjk))
+    if keys is None:
+        keys = _line_keys(texts, toks, lowered_lines, cjk)
+    first, earlier, total = _occurrences(keys)
     out[:, 0] = earlier > 0
     out[:, 1] = total - earlier - 1 > 0
     out[1:, 2] = first[1:] == 0
@@ -324,8 +343,92 @@ def _repetition(texts: list[str], lowered_lines: list[str], toks: list[list[str]
     return out
 
 
-def text_features(segments: list[TextSegment]) -> np.ndarray:
-    """Feature matrix, one row per segment, columns in ``FEATURES`` order."""
+def _short_lines(count: np.ndarray) -> list[bool]:
+    """Lines that have a line entry in the lexicon: 1 to ``LINE_MAX_TOKENS`` tokens."""
+    return ((count >= 1) & (count <= LINE_MAX_TOKENS)).tolist()
+
+
+def _body_overlap(tokens: _Tokens, long: np.ndarray) -> np.ndarray:
+    """Per line: share of its content words that occur in some other long line (0 without content words)."""
+    n = tokens.count.size
+    if not tokens.word:
+        return np.zeros(n)
+    in_stoplist = np.fromiter(map(word_languages().__contains__, tokens.word), dtype=bool,
+                              count=len(tokens.word))
+    content = (tokens.length >= _TOPIC_MIN_CHARS) & ~in_stoplist
+    ids_of: dict[str, int] = {}
+    ids = np.fromiter(map(ids_of.setdefault, tokens.word, range(len(tokens.word))), dtype=np.int64,
+                      count=len(tokens.word))
+    size = len(tokens.word)
+    in_long = content & long[tokens.line]
+    pairs = np.unique(tokens.line[in_long] * size + ids[in_long])  # (long line, word) once each
+    long_lines_with = np.bincount(pairs % size, minlength=size)
+    # A long line's own words do not count for it: one long line fewer holds them elsewhere.
+    elsewhere = long_lines_with[ids] - long[tokens.line] > 0
+    hits = np.bincount(tokens.line, weights=content & elsewhere, minlength=n)
+    total = np.bincount(tokens.line, weights=content, minlength=n)
+    return np.divide(hits, total, out=np.zeros(n), where=total > 0)
+
+
+def lexicon_keys(segments: list[TextSegment]) -> tuple[list[str], np.ndarray, list[str | None]]:
+    """What ``text_features`` looks up in the lexicon: the page's tokens, the line of each token, and each
+    line's key (None for lines without a line entry). For training, which counts these keys by label."""
+    texts = [s.text for s in segments]
+    lowered = [t.lower() for t in texts]
+    # ``_TOKEN`` gives the same tokens as ``_WORD`` on text without CJK, and ``normalise_line`` the same keys
+    # as ``_line_keys`` (both checked by the tests), so the slower general forms are used here.
+    tokens = _tokens(lowered, True)
+    keys = [patterns.normalise_line(t) if len(t) < _NORMALISED_MAX_CHARS else t for t in texts]
+    short = _short_lines(tokens.count)
+    return tokens.word, tokens.line, [k if s else None for k, s in zip(keys, short, strict=True)]
+
+
+def lexicon_columns(tok_value: np.ndarray, tok_line: np.ndarray, count: np.ndarray,
+                    line_value: np.ndarray) -> np.ndarray:
+    """The ``LEXICON_FEATURES`` columns from looked-up values (NaN = not in the lexicon, read as neutral 0).
+
+    ``tok_value``/``tok_line``: value and line of every token in page order; ``count``: tokens per line;
+    ``line_value``: value of each line's key.
+    """
+    n = count.size
+    out = np.zeros((n, len(LEXICON_FEATURES)))
+    if n == 0:
+        return out
+    known = ~np.isnan(tok_value)
+    value = np.where(known, tok_value, 0.0)
+    safe = np.maximum(count, 1)
+    mean = np.bincount(tok_line, weights=value, minlength=n) / safe
+    low = np.zeros(n)
+    high = np.zeros(n)
+    has = count > 0
+    if value.size:
+        first = (np.cumsum(count) - count)[has]
+        low[has] = np.minimum.reduceat(value, first)
+        high[has] = np.maximum.reduceat(value, first)
+    line_known = ~np.isnan(line_value)
+    line = np.where(line_known, line_value, 0.0)
+    idx = np.arange(n)
+    cum = np.cumsum(mean)
+    before = np.divide(cum - mean, idx, out=np.zeros(n), where=idx > 0)
+    after = np.divide(cum[-1] - cum, n - 1 - idx, out=np.zeros(n), where=idx < n - 1)
+    page_mean = float(value.sum()) / max(int(count.sum()), 1)
+    win7 = _window_mean(mean, 7)
+    out[:] = np.column_stack([
+        mean, low, high, np.bincount(tok_line, weights=known, minlength=n) / safe, line,
+        line_known.astype(np.float64), _window_mean(mean, 2), win7, _window_mean(line, 2),
+        _window_mean(line, 7), before, after, mean - page_mean,
+    ] + [np.full(n, v) for v in (
+        page_mean, float(mean.mean()), float((np.where(line_known, line, mean) < 0).mean()),
+        float(win7.max()),
+    )])
+    return out
+
+
+def text_features(segments: list[TextSegment], lexicon: Lexicon | None = None) -> np.ndarray:
+    """Feature matrix, one row per segment, columns in ``FEATURES`` order.
+
+    ``lexicon`` defaults to the shipped one (``declutter.lexicon.load_lexicon``); training passes its own.
+    """
     n = len(segments)
     X = np.zeros((n, len(FEATURES)))
     if n == 0:
@@ -395,7 +498,8 @@ def text_features(segments: list[TextSegment]) -> np.ndarray:
     ]
     X[:, :len(_LINE)] = np.column_stack(line_cols)
     at = len(_LINE)
-    X[:, at:at + len(_REPEAT)] = _repetition(texts, lowered_lines, tokens.per_line, cs["cjk"], segments)
+    keys = _line_keys(texts, tokens.per_line, lowered_lines, cs["cjk"])
+    X[:, at:at + len(_REPEAT)] = _repetition(texts, lowered_lines, tokens.per_line, cs["cjk"], segments, keys)
     at += len(_REPEAT)
 
     idx = np.arange(n, dtype=np.float64)
@@ -486,5 +590,14 @@ def text_features(segments: list[TextSegment]) -> np.ndarray:
         (last_long + 1) / n,
         float(long_chars.sum()) / total_chars,
     ]
-    X[:, at:] = np.asarray(page_vals)
+    X[:, at:at + len(_PAGE)] = np.asarray(page_vals)
+    at += len(_PAGE)
+    overlap = _body_overlap(tokens, long)
+    X[:, at:at + len(_TOPIC)] = np.column_stack([overlap, _window_mean(overlap, 2), _window_mean(overlap, 7)])
+    at += len(_TOPIC)
+    lex = load_lexicon() if lexicon is None else lexicon
+    if lex.tokens or lex.lines:  # an empty lexicon gives zero columns: skip the look-ups
+        line_values = lex.line_values(keys, _short_lines(tokens.count))
+        X[:, at:] = lexicon_columns(lex.token_values(tokens.word), tokens.line, tokens.count,
+                                                 line_values)
     return X

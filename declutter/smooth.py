@@ -8,6 +8,11 @@ Parameters come from the model file (``smoothing``), so they are tuned with the 
 * ``page_gate``/``gate_threshold`` (optional): a page whose mean score is at least ``page_gate`` is mostly
   content already (say, an extractor's output), so it is cut with the lower ``gate_threshold`` when that is
   below the caller's threshold: such pages lose more by a wrong cut than they gain by a right one.
+* ``tail_run`` (optional): in the tail, the first run of ``tail_run`` consecutive junk blocks ends the
+  content: the junk after an article is one contiguous stretch (link lists, then a profile, then more links),
+  so a block past such a run that scrapes over the threshold is part of it, not more article.
+* ``page_margin`` (optional): a page keeps nothing unless its best block reaches ``threshold + page_margin``:
+  a page without one confident block is interface text only (a shop's header, a login wall).
 """
 
 from __future__ import annotations
@@ -57,6 +62,19 @@ def gated_threshold(scores: np.ndarray, threshold: float, params: dict[str, floa
     return min(threshold, float(params.get("gate_threshold", threshold)))
 
 
+def _tail_run_end(keep: np.ndarray, tail: np.ndarray, run: int) -> int:
+    """Index just past the first run of ``run`` dropped blocks inside the tail (``keep.size`` if none)."""
+    if run <= 0 or not tail.any():
+        return keep.size
+    start = int(np.argmax(tail))
+    dropped = ~keep[start:]
+    # Length of the run of dropped blocks ending at each position.
+    idx = np.arange(dropped.size)
+    last_kept = np.maximum.accumulate(np.where(dropped, -1, idx))
+    hits = np.flatnonzero(idx - last_kept >= run)
+    return keep.size if hits.size == 0 else start + int(hits[0]) + 1
+
+
 def decide(scores: np.ndarray, threshold: float, params: dict[str, float]) -> np.ndarray:
     """Boolean content mask from smoothed scores.
 
@@ -65,10 +83,16 @@ def decide(scores: np.ndarray, threshold: float, params: dict[str, float]) -> np
     """
     threshold = gated_threshold(scores, threshold, params)
     keep = scores >= threshold
+    page_margin = params.get("page_margin")
+    if page_margin is not None and scores.size and float(scores.max()) < threshold + float(page_margin):
+        keep[:] = False
     margin = params.get("tail_margin")
     if margin is not None:
         tail = tail_mask(scores, params)
         keep &= ~tail | (scores >= threshold + float(margin))
+        run = params.get("tail_run")
+        if run is not None:
+            keep[_tail_run_end(keep, tail, int(run)):] = False
     fallback = params.get("empty_fallback")
     if fallback is not None and scores.size and not keep.any():
         keep = scores >= float(fallback) * float(scores.max())

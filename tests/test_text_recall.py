@@ -29,14 +29,7 @@ def test_every_article_paragraph_of_a_template_page_is_kept(name: str) -> None:
     assert not missing, f"{name}: dropped {missing}"
 
 
-_KNOWN_MISS = pytest.mark.xfail(reason="model 1.0.0 keeps the first link titles after the article",
-                                strict=False)
-
-
-_CASES = [pytest.param(n, marks=_KNOWN_MISS) if "harbour" in n else n for n in TEMPLATES]
-
-
-@pytest.mark.parametrize("name", _CASES)
+@pytest.mark.parametrize("name", TEMPLATES)
 def test_template_page_word_f1_against_its_article_is_high(name: str) -> None:
     title, article, _junk = article_and_junk(name)
     body = declutter.extract(read(name), input_kind="text").removeprefix(title)

@@ -83,14 +83,15 @@ def _weights(pages: Sequence[Page]) -> np.ndarray:
     return np.concatenate(out)
 
 
-def fit(pages: Sequence[Page], rounds: int = NUM_ROUNDS, names: Sequence[str] | None = None) -> Any:
+def fit(pages: Sequence[Page], rounds: int | None = None, names: Sequence[str] | None = None) -> Any:
+    """One LightGBM fit; ``rounds`` defaults to ``NUM_ROUNDS`` at call time (experiments change it)."""
     import lightgbm as lgb
 
     X = np.vstack([p.X for p in pages]).astype(np.float64)
     y = np.concatenate([p.y for p in pages]).astype(np.float64)
     data = lgb.Dataset(X, y, weight=_weights(pages), feature_name=list(names or features_html.FEATURES),
                        free_raw_data=True)
-    return lgb.train(PARAMS, data, num_boost_round=rounds)
+    return lgb.train(PARAMS, data, num_boost_round=NUM_ROUNDS if rounds is None else rounds)
 
 
 def _fbeta(p: float, r: float, beta: float) -> float:
