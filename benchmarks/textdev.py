@@ -91,7 +91,8 @@ def cv_outputs(records: dict[str, list[dict]]) -> dict[tuple[str, str], str]:
         for r in recs:
             segs = segment_text(r["input_text"])
             s = raw[(v, r["id"])]
-            params, thr = tuning[(v, r["id"])]["smoothing"], tuning[(v, r["id"])]["thresholds"]["balanced"]
+            tuned = tuning[(v, r["id"])]
+            params, thr = tuned["smoothing"], tuned["thresholds"]["balanced"]
             keep = decide(smooth(s, params), thr, params) if len(segs) else []
             out[(v, r["id"])] = "\n".join(seg.text for seg, k in zip(segs, keep, strict=True) if k)
     return out

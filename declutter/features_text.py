@@ -21,7 +21,7 @@ from declutter import patterns
 from declutter._numeric import shift as _shift
 from declutter.lexicon import LINE_MAX_TOKENS, Lexicon, load_lexicon
 from declutter.segment_text import TextSegment
-from declutter.stopwords import stop_shares, word_languages
+from declutter.stopwords import language_bits, stop_shares
 
 _LINE = (
     "log_chars", "log_words", "mean_word_len", "stop_share", "terminal_punct", "title_case_share",
@@ -348,18 +348,17 @@ def _short_lines(count: np.ndarray) -> list[bool]:
     return ((count >= 1) & (count <= LINE_MAX_TOKENS)).tolist()
 
 
-def _body_overlap(tokens: _Tokens, long: np.ndarray) -> np.ndarray:
-    """Per line: share of its content words that occur in some other long line (0 without content words)."""
+def _body_overlap(tokens: _Tokens, long: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """Per line: share of its content words that occur in some other long line (0 without content words).
+
+    ``bits``: the tokens' ``language_bits`` (0 for a word in no stoplist)."""
     n = tokens.count.size
-    if not tokens.word:
-        return np.zeros(n)
-    in_stoplist = np.fromiter(map(word_languages().__contains__, tokens.word), dtype=bool,
-                              count=len(tokens.word))
-    content = (tokens.length >= _TOPIC_MIN_CHARS) & ~in_stoplist
-    ids_of: dict[str, int] = {}
-    ids = np.fromiter(map(ids_of.setdefault, tokens.word, range(len(tokens.word))), dtype=np.int64,
-                      count=len(tokens.word))
     size = len(tokens.word)
+    if not size:
+        return np.zeros(n)
+    content = (tokens.length >= _TOPIC_MIN_CHARS) & (bits == 0)
+    ids_of: dict[str, int] = {}
+    ids = np.fromiter(map(ids_of.setdefault, tokens.word, range(size)), dtype=np.int64, count=size)
     in_long = content & long[tokens.line]
     pairs = np.unique(tokens.line[in_long] * size + ids[in_long])  # (long line, word) once each
     long_lines_with = np.bincount(pairs % size, minlength=size)
@@ -391,9 +390,8 @@ def lexicon_columns(tok_value: np.ndarray, tok_line: np.ndarray, count: np.ndarr
     ``line_value``: value of each line's key.
     """
     n = count.size
-    out = np.zeros((n, len(LEXICON_FEATURES)))
     if n == 0:
-        return out
+        return np.zeros((0, len(LEXICON_FEATURES)))
     known = ~np.isnan(tok_value)
     value = np.where(known, tok_value, 0.0)
     safe = np.maximum(count, 1)
@@ -413,7 +411,7 @@ def lexicon_columns(tok_value: np.ndarray, tok_line: np.ndarray, count: np.ndarr
     after = np.divide(cum[-1] - cum, n - 1 - idx, out=np.zeros(n), where=idx < n - 1)
     page_mean = float(value.sum()) / max(int(count.sum()), 1)
     win7 = _window_mean(mean, 7)
-    out[:] = np.column_stack([
+    return np.column_stack([
         mean, low, high, np.bincount(tok_line, weights=known, minlength=n) / safe, line,
         line_known.astype(np.float64), _window_mean(mean, 2), win7, _window_mean(line, 2),
         _window_mean(line, 7), before, after, mean - page_mean,
@@ -421,7 +419,6 @@ def lexicon_columns(tok_value: np.ndarray, tok_line: np.ndarray, count: np.ndarr
         page_mean, float(mean.mean()), float((np.where(line_known, line, mean) < 0).mean()),
         float(win7.max()),
     )])
-    return out
 
 
 def text_features(segments: list[TextSegment], lexicon: Lexicon | None = None) -> np.ndarray:
@@ -444,7 +441,8 @@ def text_features(segments: list[TextSegment], lexicon: Lexicon | None = None) -
     tokens = _tokens(lowered_lines, bool(cs["cjk"].any()))
     words = tokens.count.astype(np.float64)
     tok_chars = np.bincount(tokens.line, weights=tokens.length, minlength=n)
-    stop, has_lang = stop_shares(tokens.word, tokens.line, tokens.count)
+    bits = language_bits(tokens.word)
+    stop, has_lang = stop_shares(tokens.word, tokens.line, tokens.count, bits)
     n_space_words = np.fromiter(map(len, map(str.split, texts)), dtype=np.float64, count=n)
     short_line = chars < _SHORT_CHARS
     with_digit = short_line & (cs["digit"] > 0)
@@ -592,12 +590,11 @@ def text_features(segments: list[TextSegment], lexicon: Lexicon | None = None) -
     ]
     X[:, at:at + len(_PAGE)] = np.asarray(page_vals)
     at += len(_PAGE)
-    overlap = _body_overlap(tokens, long)
+    overlap = _body_overlap(tokens, long, bits)
     X[:, at:at + len(_TOPIC)] = np.column_stack([overlap, _window_mean(overlap, 2), _window_mean(overlap, 7)])
     at += len(_TOPIC)
     lex = load_lexicon() if lexicon is None else lexicon
     if lex.tokens or lex.lines:  # an empty lexicon gives zero columns: skip the look-ups
         line_values = lex.line_values(keys, _short_lines(tokens.count))
-        X[:, at:] = lexicon_columns(lex.token_values(tokens.word), tokens.line, tokens.count,
-                                                 line_values)
+        X[:, at:] = lexicon_columns(lex.token_values(tokens.word), tokens.line, tokens.count, line_values)
     return X

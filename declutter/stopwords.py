@@ -40,17 +40,25 @@ def word_languages() -> dict[str, int]:
     return table
 
 
-def stop_shares(words: list[str], line: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, bool]:
+def language_bits(words: list[str]) -> np.ndarray:
+    """Per token, the bitmask of the languages whose stoplist has it (0: a content word in every language)."""
+    return np.fromiter(map(word_languages().get, words, repeat(0)), dtype=np.int64, count=len(words))
+
+
+def stop_shares(words: list[str], line: np.ndarray, count: np.ndarray,
+                bits: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
     """Per block, the share of its tokens in the stoplist of the page's best-covered language, and whether
     any language was found.
 
     ``words`` are the page's lower-cased tokens in order, ``line`` the block of each token and ``count`` the
-    tokens per block. Tokens per language are counted over the distinct bitmasks (a page has few).
+    tokens per block; ``bits`` their ``language_bits`` when the caller has them already. Tokens per language
+    are counted over the distinct bitmasks (a page has few).
     """
     n = count.size
     if not words:
         return np.zeros(n), False
-    bits = np.fromiter(map(word_languages().get, words, repeat(0)), dtype=np.int64, count=len(words))
+    if bits is None:
+        bits = language_bits(words)
     masks, per_mask = np.unique(bits[bits != 0], return_counts=True)
     per_lang = (((masks[:, None] >> np.arange(len(stoplists()))) & 1) * per_mask[:, None]).sum(axis=0)
     best = int(per_lang.argmax())

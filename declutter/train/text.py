@@ -293,14 +293,16 @@ def cross_validate(pages: list[Page], cf: CrossFit) -> list[np.ndarray]:
     return out
 
 
+def _cut_f1(page: Page, raw: np.ndarray, params: dict[str, float], threshold: float) -> float:
+    """Word F1 of the lines ``declutter.clean`` keeps from these raw scores."""
+    keep = decide(smooth(raw, params), threshold, params) if raw.size else np.zeros(0, bool)
+    return page_f1(page, keep)[2]
+
+
 def page_scores(pages: list[Page], raw: list[np.ndarray], params: dict[str, float],
                 threshold: float) -> list[float]:
     """Word F1 per page for one smoothing setting and threshold."""
-    out = []
-    for p, s in zip(pages, raw, strict=True):
-        keep = decide(smooth(s, params), threshold, params) if s.size else np.zeros(0, bool)
-        out.append(page_f1(p, keep)[2])
-    return out
+    return [_cut_f1(p, s, params, threshold) for p, s in zip(pages, raw, strict=True)]
 
 
 def _variant_means(pages: list[Page], f1: list[float]) -> dict[str, float]:
@@ -383,12 +385,10 @@ def tune_per_fold(pages: list[Page], raw: list[np.ndarray], folds: list[int]) ->
 def nested_evaluate(pages: list[Page], raw: list[np.ndarray], folds: list[int],
                     per_fold: list[dict[str, Any]], favor: str = "balanced") -> dict[str, float]:
     """Mean word F1 per variant, each page cut with its own fold's tuning (``tune_per_fold``)."""
-    f1: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    for p, s, f in zip(pages, raw, folds, strict=True):
-        params, threshold = per_fold[f]["smoothing"], per_fold[f]["thresholds"][favor]
-        keep = decide(smooth(s, params), threshold, params) if s.size else np.zeros(0, bool)
-        f1[p.variant].append(page_f1(p, keep)[2])
-    return {v: float(np.mean(x)) for v, x in f1.items()}
+    return _variant_means(pages, [
+        _cut_f1(p, s, per_fold[f]["smoothing"], per_fold[f]["thresholds"][favor])
+        for p, s, f in zip(pages, raw, folds, strict=True)
+    ])
 
 
 def oracle(pages: list[Page]) -> dict[str, float]:
