@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from declutter import features_html, features_text
-from declutter.decode import clean_chars, decode_bytes, fix_mojibake, looks_like_html
+from declutter.decode import decode_bytes, looks_like_html, repair
 from declutter.document import Block, Document
 from declutter.errors import DeclutterError
 from declutter.hints import PageHints, page_hints
@@ -70,14 +70,14 @@ def _clean(page: Any, opts: Options) -> Document:
         text = page
     else:
         return _from_tree(adopt_tree(page), opts, encoding=None)
-    text = repair_text(text)
+    text, utf8 = repair(text)
     kind = opts.input_kind
     if kind == "auto":
         kind = "html" if looks_like_html(text) else "text"
     if not text.strip():
         return _empty(opts, encoding=encoding, kind=kind)
     if kind == "html":
-        return _from_tree(parse_html(text, chars_clean=True), opts, encoding=encoding)
+        return _from_tree(parse_html(text, chars_clean=True, utf8=utf8), opts, encoding=encoding)
     return _from_text(text, opts, encoding=encoding)
 
 
@@ -96,7 +96,7 @@ def _empty(opts: Options, encoding: str | None, kind: str | None = None) -> Docu
 
 def repair_text(text: str) -> str:
     """Decoded text made safe and readable: bad characters, mis-decoded UTF-8 and a leading BOM fixed."""
-    return fix_mojibake(clean_chars(text)).removeprefix("\ufeff")
+    return repair(text)[0]
 
 
 def html_segments(root: Any) -> tuple[list[HtmlSegment], str | None, PageHints]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import chain
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 
@@ -73,6 +74,15 @@ _TERMINAL_CHARS = frozenset(".!?…。！？")
 _CLOSERS = "'\"”’»)]"
 _CTX_IDS = tuple(CONTEXT_BIT[t] for t in xpaths.CONTEXT_TAGS)
 _COMMENT_BIT = 1 << GROUPS.index("comment")
+_NUMERIC_FIELDS = ("link_chars", "n_links", "repeat", "n_images", "depth", "level", "context", "class_any",
+                   "own_bits", "at")
+_NUMERIC = attrgetter(*_NUMERIC_FIELDS)
+_TEXT = attrgetter("text")
+_KIND = attrgetter("kind")
+_TAG = attrgetter("tag")
+_CLASS_DIST = attrgetter("class_dist")
+_ANCESTORS = attrgetter("ancestors")
+_ANCESTOR_ENDS = attrgetter("ancestor_ends")
 
 
 def _segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -109,6 +119,7 @@ def _char_stats(texts: list[str]) -> dict[str, np.ndarray]:
         "words": _segment_sums(word_start.astype(np.int32), starts),
         "comma": _segment_sums((cp == 44).astype(np.int32), starts),
         "sent": _segment_sums(sent.astype(np.int32), starts),
+        "dot_colon": _segment_sums(((cp == 46) | (cp == 58)).astype(np.int32), starts),
         "lengths": lengths,
     }
 
@@ -132,13 +143,24 @@ def _terminal(text: str) -> float:
     return 1.0 if t and t[-1] in _TERMINAL_CHARS else 0.0
 
 
-def _language_stats(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Word counts and stopword shares per block, stopwords of the page's best-covered language."""
+def _language_stats(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool, list[list[str]]]:
+    """Word counts and stopword shares per block, stopwords of the page's best-covered language; and each
+    block's lower-cased tokens."""
     toks = list(map(_WORD.findall, map(str.lower, texts)))
     counts = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
     line = np.repeat(np.arange(len(texts)), counts)
     share, has_lang = stop_shares(list(chain.from_iterable(toks)), line, counts)
-    return counts.astype(np.float64), share, has_lang
+    return counts.astype(np.float64), share, has_lang, toks
+
+
+def _line_keys(texts: list[str], toks: list[list[str]]) -> list[str]:
+    r"""``patterns.normalise_line`` of each block under 300 characters (longer ones as they are).
+
+    Without an underscore (which ``\w`` keeps and the key drops), the key is the block's ``\w+`` tokens
+    joined by spaces, which ``_language_stats`` has already found.
+    """
+    return [t if len(t) >= 300 else (" ".join(tk) if "_" not in t else patterns.normalise_line(t))
+            for t, tk in zip(texts, toks, strict=True)]
 
 
 def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
@@ -165,28 +187,32 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
             X[:, col:col + width] = values
         col += width
 
-    texts = [s.text for s in segments]
+    texts = list(map(_TEXT, segments))
+    # One pass over the segments for their numeric fields (C-level getters, no Python frame per segment).
+    num = np.array(list(map(_NUMERIC, segments)), dtype=np.int64).reshape(n, len(_NUMERIC_FIELDS))
+    link_chars, n_links, repeat_count, n_images, depths, levels, ctx, any_bits, own, serials = num.T
     cs = _char_stats(texts)
     chars = cs["lengths"].astype(np.float64)
     short = chars < _SHORT
     lowered = [t.lower() if len(t) < _SHORT else "" for t in texts]
     has_digit = short & (cs["digit"] > 0)
-    words, stop, has_lang = _language_stats(texts)
-    links = np.fromiter((s.link_chars for s in segments), dtype=np.float64, count=n)
+    words, stop, has_lang, toks = _language_stats(texts)
+    links = link_chars.astype(np.float64)
     ld = links / np.maximum(chars, 1.0)
     ws = np.maximum(cs["words"], 1.0)
     terminal = np.fromiter((_terminal(t) for t in texts), dtype=np.float64, count=n)
-    kinds = np.fromiter((_KIND_ID.get(s.kind, 6) for s in segments), dtype=np.int64, count=n)
+    kinds = np.fromiter(map(_KIND_ID.get, map(_KIND, segments), repeat(_KIND_ID["other"])), dtype=np.int64,
+                        count=n)
     is_heading = kinds == 0
     junk_heading = _regex_hits(_JUNK_HEADING, lowered, is_heading & short)
-    repeat = np.fromiter((s.repeat for s in segments), dtype=np.float64, count=n)
+    repeats = repeat_count.astype(np.float64)
     lw = np.log1p(words)
 
     put(np.log1p(chars))
     put(lw)
     put(stop)
     put(ld)
-    put(np.log1p([s.n_links for s in segments]))
+    put(np.log1p(n_links))
     put(terminal)
     put(cs["caps"] / ws)
     put(cs["digit"] / np.maximum(chars, 1.0))
@@ -197,17 +223,17 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
     put(_regex_hits(_COUNTER, lowered, has_digit))
     put(_regex_hits(_BOILERPLATE, lowered, short))
     put(_regex_hits(_DATE, lowered, has_digit))
-    put(np.log1p([s.n_images for s in segments]))
-    put(np.array([s.depth for s in segments], dtype=np.float64))
-    put(np.array([s.level if s.kind == "heading" else 0 for s in segments], dtype=np.float64))
+    put(np.log1p(n_images))
+    put(depths)
+    put(np.where(is_heading, levels, 0))
     put((chars - cs["words"] + 1) / ws)
     put(cs["cjk"] / np.maximum(chars, 1.0))
-    put(_regex_hits(_URL, lowered, short))
+    put(_regex_hits(_URL, lowered, short & (cs["dot_colon"] > 0)))  # no URL shape without "." or ":"
     put(junk_heading)
-    put(np.log1p(repeat))
-    put(np.array([s.level if s.kind == "list item" else 0 for s in segments], dtype=np.float64))
+    put(np.log1p(repeats))
+    put(np.where(kinds == _KIND_ID["list item"], levels, 0))
 
-    tag_ids = np.fromiter((_TAG_ID.get(s.tag, -1) for s in segments), dtype=np.int64, count=n)
+    tag_ids = np.fromiter(map(_TAG_ID.get, map(_TAG, segments), repeat(-1)), dtype=np.int64, count=n)
     onehot = np.zeros((n, len(_TAGS)))
     known = tag_ids >= 0
     onehot[np.flatnonzero(known), tag_ids[known]] = 1.0
@@ -215,20 +241,16 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
     kind_hot = np.zeros((n, len(_KINDS)))
     kind_hot[np.arange(n), kinds] = 1.0
     put(kind_hot, len(_KINDS))
-    ctx = np.fromiter((s.context for s in segments), dtype=np.int64, count=n)
     put(((ctx[:, None] & np.asarray(_CTX_IDS)) > 0).astype(np.float64), len(_CTX_IDS))
-    dist = np.asarray([s.class_dist for s in segments], dtype=np.float64).reshape(n, len(GROUPS))
+    dist = np.array(list(map(_CLASS_DIST, segments)), dtype=np.float64).reshape(n, len(GROUPS))
     put(np.where((dist >= 0) & (dist <= _CLASS_NEAR), dist, _CLASS_NEAR + 1), len(GROUPS))
     gbits = 1 << np.arange(len(GROUPS))
-    any_bits = np.fromiter((s.class_any for s in segments), dtype=np.int64, count=n)
     put(((any_bits[:, None] & gbits) > 0).astype(np.float64), len(GROUPS))
-    own = np.fromiter((s.own_bits for s in segments), dtype=np.int64, count=n)
     put(((own[:, None] & gbits) > 0).astype(np.float64), len(GROUPS))
 
     # Container (subtree) aggregates: blocks whose serial falls in an ancestor's [start, end] range.
-    serials = np.fromiter((s.at for s in segments), dtype=np.int64, count=n)
-    anc = np.asarray([s.ancestors for s in segments], dtype=np.int64).reshape(n, ANCESTOR_LEVELS)
-    anc_end = np.asarray([s.ancestor_ends for s in segments], dtype=np.int64).reshape(n, ANCESTOR_LEVELS)
+    anc = np.array(list(map(_ANCESTORS, segments)), dtype=np.int64).reshape(n, ANCESTOR_LEVELS)
+    anc_end = np.array(list(map(_ANCESTOR_ENDS, segments)), dtype=np.int64).reshape(n, ANCESTOR_LEVELS)
     lo = np.searchsorted(serials, anc, side="left")
     hi = np.searchsorted(serials, anc_end, side="right")
     total = float(chars.sum()) or 1.0
@@ -261,7 +283,7 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
     put(_window_mean(terminal, 2))
     put(_shift(is_heading.astype(np.float64), 1))
     put(_shift(is_heading.astype(np.float64), -1))
-    keys = [patterns.normalise_line(t) if len(t) < 300 else t for t in texts]
+    keys = _line_keys(texts, toks)
     title_key = patterns.normalise_line(title) if title else None
     is_title = np.array([bool(title_key) and k == title_key for k in keys], dtype=np.float64)
     put(is_title)
@@ -293,7 +315,6 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
     same = np.concatenate(([0.0], (tag_ids[1:] == tag_ids[:-1]).astype(np.float64)))
     put(_window_mean(same, 2))
     # The page's main heading (first <h1>, else the title's block) and the containers around it.
-    levels = np.fromiter((s.level for s in segments), dtype=np.int64, count=n)
     h1s = np.flatnonzero(is_heading & (levels == 1))
     h1 = int(h1s[0]) if h1s.size else title_at
     put((idx > h1).astype(np.float64) if h1 >= 0 else 0.5)
@@ -312,7 +333,7 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
     put(float((ctx & CONTEXT_BIT["main"]).any()))
     put(float(has_lang))
     put(float(np.log1p(chars.max())))
-    put(float(np.log1p(repeat.max())))
+    put(float(np.log1p(repeats.max())))
     put(float((any_bits & _COMMENT_BIT).any()))
     put(float(terminal.mean()))
     put(math.log1p(len(title.split())) if title else 0.0)

@@ -45,26 +45,31 @@ def _parser(encoding: str | None = None) -> etree.HTMLParser:
                            encoding=encoding)
 
 
-def parse_html(text: str, *, chars_clean: bool = False) -> etree._Element:
+def parse_html(text: str, *, chars_clean: bool = False, utf8: bytes | None = None) -> etree._Element:
     """Parse HTML that is already decoded; never raises for bad markup, and any depth is parsed.
 
-    ``chars_clean=True`` says the caller already ran ``clean_chars`` (a full scan of a large page).
+    ``chars_clean=True`` says the caller already ran ``clean_chars`` (a full scan of a large page); ``utf8``,
+    if given, is ``text`` encoded as UTF-8 (``decode.repair`` has it), which spares an encode.
     """
-    text = _XML_DECL.sub("", text if chars_clean else clean_chars(text), count=1)
-    root, too_deep = _parse(text)
+    if not chars_clean:
+        text, utf8 = clean_chars(text), None
+    decl = _XML_DECL.match(text)
+    if decl:
+        text, utf8 = text[decl.end():], None
+    root, too_deep = _parse(text, utf8)
     if too_deep:
         root, _ = _parse(cap_depth(text, MAX_DEPTH))
     return root if root is not None else etree.fromstring("<html><body></body></html>", _parser())
 
 
-def _parse(text: str) -> tuple[etree._Element | None, bool]:
+def _parse(text: str, utf8: bytes | None = None) -> tuple[etree._Element | None, bool]:
     """Parse UTF-8 bytes with the encoding forced: libxml2 reads them faster than a (UCS-4) ``str``.
 
     The forced encoding overrides any ``<meta charset>``, as parsing the decoded ``str`` does. Text that
     cannot be encoded (lone surrogates, only when the caller skipped ``clean_chars``) is parsed as ``str``.
     """
     try:
-        data: str | bytes = text.encode("utf-8")
+        data: str | bytes = text.encode("utf-8") if utf8 is None else utf8
         parser = _parser("utf-8")
     except UnicodeEncodeError:
         data = text
@@ -176,26 +181,28 @@ def page_title(root: etree._Element) -> str | None:
 def clean_tree(root: etree._Element) -> etree._Element:
     """Drop what a reader never sees and has no text: scripts, styles, templates, forms' internals.
 
-    Hidden nodes (``is_hidden``) are skipped by the segmenter in the same pass that reads the text.
+    Hidden nodes (``hidden_class``, ``hidden_style``, ``hidden``/``aria-hidden``) are skipped by the segmenter
+    in the same pass that reads the text.
     """
     etree.strip_elements(root, *xpaths.DROP_TAGS, with_tail=False)
     return root
 
 
-def is_hidden(attrs: list[tuple[str, str]]) -> bool:
-    """Whether an element with these attributes (``el.items()``) is invisible to a reader."""
-    for key, value in attrs:
-        if key == "class":
-            if "hidden" in value or "sr-only" in value or "screen-reader-text" in value:
-                words = set(value.split())
-                if words & _ALWAYS_HIDDEN_CLASSES:
-                    return True
-                if "hidden" in words and not any(r in value for r in _RESPONSIVE_SHOW):
-                    return True
-        elif key == "style":
-            style = value.lower().replace(" ", "")
-            if any(h in style for h in _HIDDEN_STYLES):
-                return True
-        elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+def hidden_class(value: str) -> bool:
+    """Whether a class attribute hides its element (``xpaths.HIDDEN_CLASSES``, but a responsive ``hidden``
+    is shown at some width)."""
+    if "hidden" in value or "sr-only" in value or "screen-reader-text" in value:
+        words = set(value.split())
+        if words & _ALWAYS_HIDDEN_CLASSES:
+            return True
+        if "hidden" in words and not any(r in value for r in _RESPONSIVE_SHOW):
             return True
     return False
+
+
+def hidden_style(value: str | None) -> bool:
+    """Whether an inline style hides its element (``xpaths.HIDDEN_STYLES``)."""
+    if not value:
+        return False
+    style = value.lower().replace(" ", "")
+    return any(h in style for h in _HIDDEN_STYLES)

@@ -18,7 +18,7 @@ from itertools import repeat
 from lxml import etree
 
 from declutter import xpaths
-from declutter.parse import is_hidden
+from declutter.parse import hidden_class, hidden_style
 
 _WS = re.compile(r"[ \t\r\f\v\n\u00a0\u200b\u2028\u2029\ufeff]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -32,21 +32,54 @@ _CACHE_MAX = 200_000
 #: ``HtmlElement.text_content`` for any element (parse_html builds plain ``etree`` elements).
 _text_content = etree.XPath("string()", smart_strings=False)
 _TOKEN_CACHE: dict[str, int] = {}
+_ATTR_CACHE: dict[str, int] = {}
 #: Block serials of this many nearest block ancestors are kept per block (container aggregates).
 ANCESTOR_LEVELS = 3
 #: Repetition of a block's ancestors is looked up this many block levels up.
 REPEAT_LEVELS = 5
 
 
-def _group_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Words of 3 letters or fewer must be a whole token; longer ones may sit inside a token."""
-    alts = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if len(w) <= 3 else re.escape(w) for w in words]
-    return re.compile("|".join(sorted(alts, key=len, reverse=True)))
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many words, shaped as their prefix trie: at each position Python's engine follows one
+    branch per letter instead of trying every word, and optional tails are greedy, so it matches the longest
+    word starting there."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
-_GROUP_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
-    (_GROUP_BIT[g], _group_pattern(words)) for g, words in xpaths.CLASS_VOCAB.items()
-)
+def _word_bits() -> dict[str, int]:
+    """Group bits of each vocabulary word, plus those of the longer-than-3 words it starts with: where a word
+    matches, those match too ("posted" holds "post"). Words of 3 letters or fewer must be a whole token
+    (``_short_ok``), so they never match as the start of a longer word."""
+    own: dict[str, int] = {}
+    for g, words in xpaths.CLASS_VOCAB.items():
+        for w in words:
+            own[w] = own.get(w, 0) | _GROUP_BIT[g]
+    closed = dict(own)
+    for w in own:
+        for v, v_bits in own.items():
+            if len(v) > 3 and v != w and w.startswith(v):
+                closed[w] |= v_bits
+    return closed
+
+
+_WORD_BITS = _word_bits()
+#: The longest vocabulary word at every position of a token (a zero-width look-ahead, so matches overlap).
+_VOCAB_AT = re.compile(f"(?=({_trie_pattern(list(_WORD_BITS))}))")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -55,11 +88,18 @@ def _groups_of(bits: int) -> tuple[int, ...]:
 
 
 def _token_bits(token: str) -> int:
+    """Groups whose words occur in the token; a word of 3 letters or fewer only as a whole alphanumeric run
+    ("ad" in "ad-slot", not in "header")."""
     low = _CAMEL.sub("-", token).lower()
     bits = 0
-    for bit, pattern in _GROUP_PATTERNS:
-        if pattern.search(low):
-            bits |= bit
+    for m in _VOCAB_AT.finditer(low):
+        word = m.group(1)
+        if len(word) <= 3:
+            start = m.start()
+            end = start + len(word)
+            if (start and low[start - 1] in _ALNUM) or (end < len(low) and low[end] in _ALNUM):
+                continue
+        bits |= _WORD_BITS[word]
     if len(_TOKEN_CACHE) < _CACHE_MAX:
         _TOKEN_CACHE[token] = bits
     return bits
@@ -68,13 +108,19 @@ def _token_bits(token: str) -> int:
 def class_bits(attr: str) -> int:
     """Bitmask of the vocabulary groups that an element's class/id/role words fall in.
 
-    Cached per whitespace-separated token: tokens recur across sites far more than whole attribute strings.
+    Cached per whole attribute string (a page repeats its card and row classes) and per whitespace-separated
+    token (tokens recur across sites far more than whole strings).
     """
+    bits = _ATTR_CACHE.get(attr)
+    if bits is not None:
+        return bits
     bits = 0
     get = _TOKEN_CACHE.get
     for tok in attr.split():
         b = get(tok)
         bits |= _token_bits(tok) if b is None else b
+    if len(_ATTR_CACHE) < _CACHE_MAX:
+        _ATTR_CACHE[attr] = bits
     return bits
 
 
@@ -136,30 +182,13 @@ class _Frame:
         self.el = el
         self._label: str | None = None
         self.context: _Context | None = None
-        """Set by ``_emit`` while the frame is the open block: the same for every segment it yields."""
+        """Set by ``flush`` while the frame is the open block: the same for every segment it yields."""
 
     @property
     def label(self) -> str:
         if self._label is None:
             self._label = _frame_label(self.el, self.tag)
         return self._label
-
-
-class _Builder:
-    """The open block's text: one instance per page, reset by ``flush`` (its ``parts`` list is reused)."""
-
-    __slots__ = ("images", "link_chars", "links", "parts", "pre")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.reset()
-
-    def reset(self) -> None:
-        self.parts.clear()
-        self.link_chars = 0
-        self.links = 0
-        self.images = 0
-        self.pre = 0
 
 
 def _last_is_break(parts: list[str]) -> bool:
@@ -204,7 +233,8 @@ def _kind(block: _Frame) -> tuple[str, int]:
 def segment_html(root: etree._Element) -> list[HtmlSegment]:
     """Blocks of visible text in document order.
 
-    The walk is the hot path, so names used per element are locals and the one text builder is reused.
+    The walk is the hot path: names used per element are locals, the open block's counters are closure
+    variables, and attributes are read one by one (``el.items()`` costs more than the rest of a step).
     """
     body = root.find("body")
     if body is None:
@@ -216,9 +246,9 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
     top = _Frame("body", 0, 0, 0, True, 0, (0, "", ""), body, 0)
     block_stack: list[_Frame] = [top]
     marked: list[tuple[int, int]] = []  # (block_stack index, bits) of blocks whose class/id matched
-    cur = _Builder()
-    parts = cur.parts
+    parts: list[str] = []  # the open block's text
     append = parts.append
+    link_chars = links = images = pre = 0  # the open block's counters, reset by flush
     link_depth = 0
     depth = 0
     serial = 0
@@ -226,25 +256,35 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
     cell_tags = xpaths.TABLE_CELL_TAGS
     control_tags = xpaths.CONTROL_TAGS
     ctx_bit = CONTEXT_BIT
-    attrs = frozenset(xpaths.CLASS_ATTRS)
     _str = str
 
     def flush() -> None:
+        nonlocal link_chars, links, images, pre
         raw = "".join(parts)
-        if cur.pre:
+        parts.clear()
+        if pre:
             text = raw.strip("\n")
-            if not text.strip():
-                cur.reset()
-                return
+            keep = bool(text.strip())
         else:
             # ASCII text (most blocks) has no whitespace ``str.split`` and ``_WS`` disagree on (clean_chars
             # removed the \x1c-\x1f separators), and split/join is several times faster than the regex.
             text = " ".join(raw.split()) if raw.isascii() else _WS.sub(" ", raw).strip()
-            if not text:
-                cur.reset()
-                return
-        _emit(text, cur, block_stack, marked, keys, segments, serial)
-        cur.reset()
+            keep = bool(text)
+        if keep:
+            block = block_stack[-1]
+            ctx = block.context
+            if ctx is None:
+                # The stack below the open block and ``marked`` only change when blocks open or close, so
+                # the context is computed once per block, however many segments it yields (``<br><br>``
+                # splits, text after nested blocks).
+                ctx = block.context = _block_context(block_stack, marked)
+            kind, level, path, dist, any_bits, anc, repeat_keys = ctx
+            keys.append(repeat_keys)
+            segments.append(HtmlSegment(
+                text, kind, level, block.tag, path, min(link_chars, len(text)), links, block.ctx, dist,
+                any_bits, block.bits, block.depth, anc, (), block.serial, serial, 0, images,
+            ))
+        link_chars = links = images = pre = 0
 
     walker = etree.iterwalk(body, events=("start", "end"))
     skip = walker.skip_subtree
@@ -255,10 +295,11 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
                 continue
             depth += 1
             serial += 1
-            items = el.items()
-            if (items and is_hidden(items)) or (
-                    tag in control_tags and next(el.iterdescendants(*block_tags), None) is None) or (
-                    tag == "noscript" and len(_text_content(el).split()) < xpaths.NOSCRIPT_MIN_WORDS):
+            cls = el.get("class")
+            if ((cls and hidden_class(cls)) or hidden_style(el.get("style"))
+                    or el.get("hidden") is not None or el.get("aria-hidden") == "true"
+                    or (tag in control_tags and next(el.iterdescendants(*block_tags), None) is None)
+                    or (tag == "noscript" and len(_text_content(el).split()) < xpaths.NOSCRIPT_MIN_WORDS)):
                 skip()
                 continue
             if tag in block_tags:
@@ -267,9 +308,10 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
                     if parts:
                         append(" | ")
                 else:
-                    attr = " ".join([v for k, v in items if k in attrs]) if items else ""
-                    bits = class_bits(attr) if attr else 0
-                    key = (parent.serial, tag, el.get("class") or "")
+                    words = [v for v in (cls, el.get("id"), el.get("role"), el.get("itemprop"),
+                                         el.get("itemtype")) if v]
+                    bits = class_bits(" ".join(words)) if words else 0
+                    key = (parent.serial, tag, cls or "")
                     sibling_count[key] = sibling_count.get(key, 0) + 1
                     if parts:
                         flush()
@@ -279,7 +321,7 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
                                               parent.lists + (tag in _LIST_TAGS), True, serial, key, el,
                                               depth))
                     if tag == "pre":
-                        cur.pre += 1
+                        pre += 1
                     elif tag == "hr" and parts:
                         flush()
             elif tag == "br":
@@ -289,14 +331,14 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
                     append("\n")
             elif tag == "a":
                 link_depth += 1
-                cur.links += 1
+                links += 1
             elif tag == "img":
-                cur.images += 1
+                images += 1
             text = el.text
             if text and (parts or not text.isspace()):
                 append(text)
                 if link_depth:
-                    cur.link_chars += len(text.strip())
+                    link_chars += len(text.strip())
         else:
             if tag.__class__ is _str:
                 depth -= 1
@@ -313,7 +355,7 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
             if tail and (parts or not tail.isspace()):
                 append(tail)
                 if link_depth:
-                    cur.link_chars += len(tail.strip())
+                    link_chars += len(tail.strip())
     if parts:
         flush()
     _finish(segments, keys, sibling_count, ends, serial + 1)
@@ -332,26 +374,6 @@ def _finish(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], 
     for seg, ks in zip(segments, keys, strict=True):
         seg.repeat = max(map(count, ks, repeat(0))) if ks else 0
         seg.ancestor_ends = tuple(map(end, seg.ancestors, repeat(last)))
-
-
-def _emit(text: str, builder: _Builder, block_stack: list[_Frame], marked: list[tuple[int, int]],
-          keys: list[tuple[tuple[int, str, str], ...]], segments: list[HtmlSegment], serial: int) -> None:
-    """Append the segment of the open block (its text already normalised) with its DOM context."""
-    block = block_stack[-1]
-    ctx = block.context
-    if ctx is None:
-        # The stack below the open block and ``marked`` only change when blocks open or close, so the
-        # context is computed once per block, however many segments it yields (``<br><br>`` splits, text
-        # after nested blocks).
-        ctx = block.context = _block_context(block_stack, marked)
-    kind, level, path, dist, any_bits, anc, repeat_keys = ctx
-    keys.append(repeat_keys)
-    segments.append(
-        HtmlSegment(
-            text, kind, level, block.tag, path, min(builder.link_chars, len(text)), builder.links, block.ctx,
-            dist, any_bits, block.bits, block.depth, anc, (), block.serial, serial, 0, builder.images,
-        )
-    )
 
 
 def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> _Context:

@@ -7,13 +7,24 @@ the segmenter are each compared with a plain reference on the HTML fixtures and 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from conftest import FIXTURES
 from lxml import etree, html
 
-from declutter import features_html, hints, xpaths
-from declutter.decode import _MOJIBAKE, _cp1252_chars, _unmangle, clean_chars, decode_bytes, fix_mojibake
+from declutter import features_html, hints, patterns, xpaths
+from declutter import segment_html as segment_html_module
+from declutter.decode import (
+    _MOJIBAKE,
+    _cp1252_chars,
+    _unmangle,
+    clean_chars,
+    decode_bytes,
+    fix_mojibake,
+    repair,
+)
 from declutter.parse import clean_tree, parse_html
 from declutter.segment_html import segment_html
 from declutter.stopwords import stoplists, word_languages
@@ -97,10 +108,63 @@ def _language_stats_reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray,
 def test_word_language_stats_match_a_plain_loop() -> None:
     texts = [s.text for page in _pages() for s in segment_html(clean_tree(parse_html(page)))]
     for sample in (texts, texts[:1], ["", "!!"], ["the and of", "", "der die das"]):
-        counts, share, has_lang = features_html._language_stats(sample)
+        counts, share, has_lang, toks = features_html._language_stats(sample)
         ref_counts, ref_share, ref_has = _language_stats_reference(sample)
         assert has_lang == ref_has
         assert np.array_equal(counts, ref_counts) and np.array_equal(share, ref_share)
+        assert features_html._line_keys(sample, toks) == [
+            patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
+
+
+def test_line_keys_match_normalise_line_on_underscores_and_odd_letters() -> None:
+    sample = ["snake_case words", "__init__", "İstanbul Straße", "a_b c", "Ünïcödé ½ x²", "x" * 301, "_"]
+    _, _, _, toks = features_html._language_stats(sample)
+    assert features_html._line_keys(sample, toks) == [
+        patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
+
+
+def _token_bits_reference(token: str) -> int:
+    """The vocabulary test as first written: one regex per group."""
+    low = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", token).lower()
+    bits = 0
+    for gi, words in enumerate(xpaths.CLASS_VOCAB.values()):
+        alts = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if len(w) <= 3 else re.escape(w) for w in words]
+        if re.search("|".join(sorted(alts, key=len, reverse=True)), low):
+            bits |= 1 << gi
+    return bits
+
+
+def test_class_vocabulary_trie_matches_one_regex_per_group() -> None:
+    tokens = ["ADS", "topbar", "Top", "navBar", "x-ad", "ad_1", "contentinfo", "posted", "adsense", "a-d",
+              "reading", "bad", "tabs", "tab-1", "btnTop", "mainContent", "héader", "adé", "shadow-lg",
+              "siteNavigation", "related-posts", "comment-reply", "cookie-notice", "product-card", ""]
+    for page in _pages():
+        root = parse_html(page)
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                for key in xpaths.CLASS_ATTRS:
+                    tokens.extend((el.get(key) or "").split())
+    for token in tokens:
+        segment_html_module._TOKEN_CACHE.pop(token, None)
+        assert segment_html_module._token_bits(token) == _token_bits_reference(token), token
+
+
+def test_repair_matches_the_str_repairs() -> None:
+    samples = ["plain ascii", "caf\u00c3\u00a9 don\u00e2\u20ac\u2122t", "\ufeffBOM first",
+               "nul\x00 and \x0b vt", "lone \ud800 surrogate", "pair \ud83d\ude00", "non\ufffechar\uffff",
+               "Stra\u00dfe \u65e5\u672c", "\ufeff", "", "\x1f\x1e sep"]
+    for text in samples:
+        fixed, data = repair(text)
+        assert fixed == fix_mojibake(clean_chars(text)).removeprefix("\ufeff"), repr(text)
+        assert data == fixed.encode("utf-8")
+
+
+def test_hidden_checks_match_the_attribute_rules() -> None:
+    page = """<html><body><p class="hidden">a</p><p class="md:block hidden">b</p><p class="sr-only">c</p>
+    <p style="DISPLAY: none">d</p><p hidden>e</p><p aria-hidden="true">f</p><p aria-hidden="false">g</p>
+    <p class="visually-hidden-focusable">h</p><p style="color:red">i</p></body></html>"""
+    texts = [s.text for s in segment_html(clean_tree(parse_html(page)))]
+    assert texts == ["b", "g", "h", "i"]
 
 
 def test_block_context_is_the_same_for_every_segment_of_a_block() -> None:
