@@ -62,7 +62,7 @@ def _clean(page: Any, opts: Options) -> Document:
     if isinstance(page, (bytes, bytearray, memoryview)):
         data = bytes(page)
         _check_size(len(data), "bytes", opts)
-        if not data.strip():
+        if not data or data.isspace():  # ``not data.strip()`` without copying the page
             return _empty(opts, encoding=None)
         text, encoding = decode_bytes(data, opts.encoding)
     elif isinstance(page, str):
@@ -74,7 +74,7 @@ def _clean(page: Any, opts: Options) -> Document:
     kind = opts.input_kind
     if kind == "auto":
         kind = "html" if looks_like_html(text) else "text"
-    if not text.strip():
+    if not text or text.isspace():
         return _empty(opts, encoding=encoding, kind=kind)
     if kind == "html":
         return _from_tree(parse_html(text, chars_clean=True, utf8=utf8), opts, encoding=encoding)
