@@ -392,5 +392,6 @@ def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> 
                 dist[gi] = d
     anc = [f.serial for f in block_stack[-2:-2 - ANCESTOR_LEVELS:-1]]
     anc += [0] * (ANCESTOR_LEVELS - len(anc))
-    return (kind, level, ">".join([f.label for f in block_stack[-4:]]), tuple(dist), any_bits, tuple(anc),
-            tuple(f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]))
+    path = ">".join([f._label or f.label for f in block_stack[-4:]])  # the property only for a new label
+    return (kind, level, path, tuple(dist), any_bits, tuple(anc),
+            tuple([f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]]))
