@@ -297,14 +297,17 @@ def repair(text: str) -> tuple[str, bytes]:
     the ``str`` repairs run only on pages that have some.
     """
     data = text.encode("utf-8", "surrogatepass")
-    fixed = text
     if (len(data.translate(None, _BAD_CONTROL_BYTES)) != len(data) or _NONCHAR_UTF8.search(data)
             or _SURROGATE_UTF8.search(data)):
-        fixed = clean_chars(fixed)
-    if not fixed.isascii() and _MOJIBAKE_BYTES.search(data if fixed is text else fixed.encode("utf-8")):
-        fixed = _MOJIBAKE.sub(_unmangle, fixed)
-    fixed = fixed.removeprefix("\ufeff")
-    return fixed, (data if fixed is text else fixed.encode("utf-8"))
+        text = clean_chars(text)
+        data = text.encode("utf-8")
+    if not text.isascii() and _MOJIBAKE_BYTES.search(data):
+        fixed = _MOJIBAKE.sub(_unmangle, text)
+        if fixed != text:
+            text, data = fixed, fixed.encode("utf-8")
+    if text.startswith("\ufeff"):
+        text, data = text[1:], data[len("\ufeff".encode()):]
+    return text, data
 
 
 def _cp1252_chars(lo: int, hi: int) -> str:

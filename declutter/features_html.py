@@ -57,6 +57,7 @@ _TAG_ID = {t: i for i, t in enumerate(_TAGS)}
 _KIND_ID = {k: i for i, k in enumerate(_KINDS)}
 _WORD = re.compile(r"\w+")
 _KEY_VALUE_M = re.compile(patterns.KEY_VALUE.pattern, patterns.KEY_VALUE.flags | re.M)
+_KEY_MAX_CHARS = 300  # repetition keys: longer blocks are compared as they are
 _SHORT = 120  # line patterns run only on blocks shorter than this (interface lines are short)
 
 
@@ -151,16 +152,6 @@ def _language_stats(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool, lis
     line = np.repeat(np.arange(len(texts)), counts)
     share, has_lang = stop_shares(list(chain.from_iterable(toks)), line, counts)
     return counts.astype(np.float64), share, has_lang, toks
-
-
-def _line_keys(texts: list[str], toks: list[list[str]]) -> list[str]:
-    r"""``patterns.normalise_line`` of each block under 300 characters (longer ones as they are).
-
-    Without an underscore (which ``\w`` keeps and the key drops), the key is the block's ``\w+`` tokens
-    joined by spaces, which ``_language_stats`` has already found.
-    """
-    return [t if len(t) >= 300 else (" ".join(tk) if "_" not in t else patterns.normalise_line(t))
-            for t, tk in zip(texts, toks, strict=True)]
 
 
 def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
@@ -283,7 +274,7 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
     put(_window_mean(terminal, 2))
     put(_shift(is_heading.astype(np.float64), 1))
     put(_shift(is_heading.astype(np.float64), -1))
-    keys = _line_keys(texts, toks)
+    keys = patterns.line_keys(texts, toks, _KEY_MAX_CHARS)
     title_key = patterns.normalise_line(title) if title else None
     is_title = np.array([bool(title_key) and k == title_key for k in keys], dtype=np.float64)
     put(is_title)

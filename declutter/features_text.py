@@ -277,23 +277,10 @@ def title_guess(segments: list[TextSegment]) -> int | None:
     return None
 
 
-def _line_keys(texts: list[str], toks: list[list[str]], lowered_lines: list[str],
-               cjk: np.ndarray) -> list[str]:
-    r"""Each line's identity for repetition checks: ``patterns.normalise_line`` of it, or the line itself from
-    ``_NORMALISED_MAX_CHARS`` characters on.
-
-    ``normalise_line`` joins the runs of ``[^\W_]`` with single spaces. In a line without "_" and without CJK
-    (``cjk`` counts it per line; lower-casing makes none) those runs are exactly the line's tokens, so the
-    key is the tokens joined, which saves a regex substitution per line; other lines go through
-    ``normalise_line`` itself.
-    """
-    plain = (cjk == 0).tolist()
-    return [
-        t if len(t) >= _NORMALISED_MAX_CHARS
-        else " ".join(ts) if p and "_" not in low
-        else patterns.normalise_line(t)
-        for t, ts, low, p in zip(texts, toks, lowered_lines, plain, strict=True)
-    ]
+def _line_keys(texts: list[str], toks: list[list[str]], cjk: np.ndarray) -> list[str]:
+    """Each line's identity for repetition checks (``patterns.line_keys``); a line with CJK (``cjk`` counts it
+    per line) has its characters as tokens, not its ``\\w+`` runs, so it goes through ``normalise_line``."""
+    return patterns.line_keys(texts, toks, _NORMALISED_MAX_CHARS, (cjk == 0).tolist())
 
 
 def _occurrences(keys: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -320,13 +307,10 @@ def _title_overlap(toks: list[list[str]], title: int) -> np.ndarray:
     return out
 
 
-def _repetition(texts: list[str], lowered_lines: list[str], toks: list[list[str]], cjk: np.ndarray,
-                segments: list[TextSegment], keys: list[str] | None = None) -> np.ndarray:
-    """Repetition columns; ``keys`` are the lines' ``_line_keys`` when the caller has them already."""
-    n = len(texts)
+def _repetition(keys: list[str], toks: list[list[str]], segments: list[TextSegment]) -> np.ndarray:
+    """Repetition columns from the lines' ``_line_keys`` and tokens."""
+    n = len(keys)
     out = np.zeros((n, len(_REPEAT)))
-    if keys is None:
-        keys = _line_keys(texts, toks, lowered_lines, cjk)
     first, earlier, total = _occurrences(keys)
     out[:, 0] = earlier > 0
     out[:, 1] = total - earlier - 1 > 0
@@ -496,8 +480,8 @@ def text_features(segments: list[TextSegment], lexicon: Lexicon | None = None) -
     ]
     X[:, :len(_LINE)] = np.column_stack(line_cols)
     at = len(_LINE)
-    keys = _line_keys(texts, tokens.per_line, lowered_lines, cs["cjk"])
-    X[:, at:at + len(_REPEAT)] = _repetition(texts, lowered_lines, tokens.per_line, cs["cjk"], segments, keys)
+    keys = _line_keys(texts, tokens.per_line, cs["cjk"])
+    X[:, at:at + len(_REPEAT)] = _repetition(keys, tokens.per_line, segments)
     at += len(_REPEAT)
 
     idx = np.arange(n, dtype=np.float64)

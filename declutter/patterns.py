@@ -46,6 +46,21 @@ def normalise_line(text: str) -> str:
     return _NORM.sub(" ", text.lower()).strip()
 
 
+def line_keys(texts: list[str], toks: list[list[str]], max_chars: int,
+              plain: list[bool] | None = None) -> list[str]:
+    r"""``normalise_line`` of each text under ``max_chars`` characters (longer ones as they are).
+
+    ``toks`` are each text's lower-cased ``\w+`` runs where ``plain`` is true (default: every text).
+    ``normalise_line`` joins the runs of ``[^\W_]`` with single spaces, so in a plain text without "_" the
+    key is the tokens joined, which saves a regex substitution per line; other texts go through
+    ``normalise_line`` itself.
+    """
+    return [
+        t if len(t) >= max_chars else " ".join(ts) if p and "_" not in t else normalise_line(t)
+        for t, ts, p in zip(texts, toks, [True] * len(texts) if plain is None else plain, strict=True)
+    ]
+
+
 #: Headings that open a run of junk: comments, related links, share bars, sign-up boxes (HTML path).
 HTML_JUNK_HEADING = re.compile(
     r"\b(?:comments?|leave a (?:reply|comment)|related|recommended|popular|trending|most (?:read|viewed)|"

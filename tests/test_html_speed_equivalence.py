@@ -112,14 +112,14 @@ def test_word_language_stats_match_a_plain_loop() -> None:
         ref_counts, ref_share, ref_has = _language_stats_reference(sample)
         assert has_lang == ref_has
         assert np.array_equal(counts, ref_counts) and np.array_equal(share, ref_share)
-        assert features_html._line_keys(sample, toks) == [
+        assert patterns.line_keys(sample, toks, features_html._KEY_MAX_CHARS) == [
             patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
 
 
 def test_line_keys_match_normalise_line_on_underscores_and_odd_letters() -> None:
     sample = ["snake_case words", "__init__", "İstanbul Straße", "a_b c", "Ünïcödé ½ x²", "x" * 301, "_"]
     _, _, _, toks = features_html._language_stats(sample)
-    assert features_html._line_keys(sample, toks) == [
+    assert patterns.line_keys(sample, toks, features_html._KEY_MAX_CHARS) == [
         patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
 
 

@@ -319,9 +319,10 @@ def test_repetition_matches_per_line_code(name: str) -> None:
     toks = [ft._TOKEN.findall(t) for t in lowered]
     cjk = _char_stats(texts)["cjk"]
     want_keys = [patterns.normalise_line(t) if len(t) < 400 else t for t in texts]
-    assert ft._line_keys(texts, toks, lowered, cjk) == want_keys
+    keys = ft._line_keys(texts, toks, cjk)
+    assert keys == want_keys
     want = ref_repetition(texts, toks, segments)
-    assert np.array_equal(ft._repetition(texts, lowered, toks, cjk, segments), want)
+    assert np.array_equal(ft._repetition(keys, toks, segments), want)
 
 
 def test_repetition_is_not_vacuous() -> None:
