@@ -61,16 +61,11 @@ _KEY_MAX_CHARS = 300  # repetition keys: longer blocks are compared as they are
 _SHORT = 120  # line patterns run only on blocks shorter than this (interface lines are short)
 
 
-def _lower_pattern(p: re.Pattern[str]) -> re.Pattern[str]:
-    """The same pattern for lower-cased text: ``re.I`` makes Python's engine several times slower."""
-    return re.compile(p.pattern, p.flags & ~re.I)
-
-
-_COUNTER = _lower_pattern(patterns.COUNTER)
-_BOILERPLATE = _lower_pattern(patterns.BOILERPLATE)
-_DATE = _lower_pattern(patterns.DATE)
-_URL = _lower_pattern(patterns.URL)
-_JUNK_HEADING = _lower_pattern(patterns.HTML_JUNK_HEADING)
+_COUNTER = patterns.for_lowered(patterns.COUNTER, patterns.COUNTER_STARTS)
+_BOILERPLATE = patterns.for_lowered(patterns.BOILERPLATE)
+_DATE = patterns.for_lowered(patterns.DATE, patterns.DATE_STARTS)
+_URL = patterns.for_lowered(patterns.URL)
+_JUNK_HEADING = patterns.for_lowered(patterns.HTML_JUNK_HEADING)
 _TERMINAL_CHARS = frozenset(".!?…。！？")
 _CLOSERS = "'\"”’»)]"
 _CTX_IDS = tuple(CONTEXT_BIT[t] for t in xpaths.CONTEXT_TAGS)

@@ -36,9 +36,25 @@ BOILERPLATE = re.compile(
     r"aviso legal|leggi anche|lesen sie auch|voir aussi)\b|©",
     re.I,
 )
+#: The characters every match of ``COUNTER``, ``PHONE`` and ``DATE`` starts with, in lower-cased text (see
+#: ``for_lowered``).
+COUNTER_STARTS = r"[\d(★☆]"
+PHONE_STARTS = r"[+\d]"
+DATE_STARTS = r"[\dadfjmnos]"
 SEPARATORS = re.compile(r"[|»«›‹·•/>]")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NORM = re.compile(r"[\W_]+", re.U)
+
+
+def for_lowered(p: re.Pattern[str], starts: str | None = None, multiline: bool = False) -> re.Pattern[str]:
+    """``p`` for lower-cased text.
+
+    Without ``re.I``, which makes Python's engine several times slower. ``starts``, the characters every
+    match begins with, goes in a lookahead: the engine then skips all other positions with a fast scan
+    instead of trying the pattern at each one (2-3 times faster on pages of long lines with digits).
+    """
+    flags = (p.flags & ~re.I) | (re.M if multiline else 0)
+    return re.compile(p.pattern if starts is None else f"(?={starts})(?:{p.pattern})", flags)
 
 
 def normalise_line(text: str) -> str:

@@ -284,6 +284,40 @@ def test_hits_match_the_original_scan(name: str) -> None:
         assert np.array_equal(ft._hits(pattern, lowered), ref_hits(pattern, lowered))
 
 
+#: Strings around the lookahead classes of ``patterns.for_lowered``: every branch of each pattern, matches
+#: after letters, digits and brackets, and near misses.
+_PATTERN_EDGES = [
+    "4.4 / 5", "(65 voted)", "88%", "1.2k views", "★★★★☆", "x12 / 3", "a(3)", "3 out of 5", "7 von 10",
+    "( 12 )", "12,5 %", "10 likes", "+1 (555) 123-4567", "a+49 30 1234567", "tel 030-1234567",
+    "2024-01-02", "x2024-01-02", "1/2/2024", "jan 3, 2024", "3 january 2024", "sept. 12 2023", "dec 1 99",
+    "mayday 12 2024", "on 12 march 2021.", "(1)(2)", "٣ out of ٥", "١٢٣٤-٠١-٠٢",
+]
+
+
+def test_lookahead_patterns_find_the_plain_patterns_matches() -> None:
+    """``for_lowered``'s start lookahead only skips positions where the pattern cannot match."""
+    lines = [s.text.lower() for page in PAGES.values() for s in _segments(page)] + _PATTERN_EDGES
+    text = "\n".join(lines)
+    pairs = ((patterns.COUNTER, patterns.COUNTER_STARTS), (patterns.PHONE, patterns.PHONE_STARTS),
+             (patterns.DATE, patterns.DATE_STARTS))
+    for pattern, starts in pairs:
+        plain = re.compile(pattern.pattern, (pattern.flags & ~re.I) | re.M)
+        fast = patterns.for_lowered(pattern, starts, multiline=True)
+        found = [m.span() for m in plain.finditer(text)]
+        assert len(found) > 5, pattern.pattern
+        assert [m.span() for m in fast.finditer(text)] == found
+
+
+def test_url_and_email_scans_skip_only_lines_they_cannot_match() -> None:
+    lines = [s.text.lower() for page in PAGES.values() for s in _segments(page)]
+    lines += ["https://x", "www.y", "mail me at a@b.co", "a.com", "@ home", "no shape here"]
+    cs = _char_stats(lines)
+    every = np.ones(len(lines), dtype=bool)
+    assert np.array_equal(ft._hits(ft._URL, lines, cs["dot_colon"] > 0), ref_hits(ft._URL, lines, every))
+    assert np.array_equal(ft._hits(ft._EMAIL, lines, cs["at"] > 0), ref_hits(ft._EMAIL, lines, every))
+    assert ref_hits(ft._EMAIL, lines).sum() > 0
+
+
 def test_character_counts_are_not_vacuous() -> None:
     texts = [s.text for page in PAGES.values() for s in _segments(page)]
     for pattern, suffix in ((ft._CAP_WORD, ""), (patterns.SEPARATORS, ""), (patterns.SENTENCE_END, " ")):
