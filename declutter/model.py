@@ -122,12 +122,20 @@ class TreeModel(Model):
         has_nan = bool(np.isnan(flat).any())
         row_base = (np.arange(n, dtype=np.intp) * width)[:, None]
         slot = np.tile(np.arange(self.roots.size, dtype=np.intp), (n, 1))
+        if levels.feature:
+            # Level 0 is every tree's root for every row: whole columns of X, with no look-up by slot.
+            x0 = X.take(levels.feature[0], axis=1)
+            first = x0 > levels.threshold[0]
+            if has_nan:
+                first = np.where(np.isnan(x0), ~levels.default_left[0], first)
+            slot <<= 1
+            slot += first
         at = np.empty(slot.shape, np.intp)
         x = np.empty(slot.shape)
         cut = np.empty(slot.shape)
         right = np.empty(slot.shape, bool)
-        for feature, threshold, default_left in zip(levels.feature, levels.threshold, levels.default_left,
-                                                    strict=True):
+        for feature, threshold, default_left in zip(levels.feature[1:], levels.threshold[1:],
+                                                    levels.default_left[1:], strict=True):
             np.add(feature.take(slot), row_base, out=at)
             # Indices are in range by construction; "clip" lets ``take`` write into ``out`` unbuffered.
             flat.take(at, out=x, mode="clip")
