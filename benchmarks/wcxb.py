@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ROOT, stamp, table, wcxb_pages, write_section
 
+from declutter.model import load_model
 from declutter.train.metrics import word_prf
 
 IMG = ROOT / "docs" / "img" / "html-pr-curve.png"
@@ -216,8 +217,11 @@ def plot(report: dict, others: dict[str, dict[str, float]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cv-report", type=Path, default=Path("/tmp/declutter-cache/html-cv-report.json"),
-                    help="reuse this CV report when it exists (written by a previous run or the trainer)")
+    ap.add_argument("--cv-report", type=Path,
+                    default=Path(f"/tmp/declutter-cache/html-cv-report-{load_model('html').version}.json"),
+                    help="reuse this CV report when it exists (written by a previous run or the trainer; the "
+                         "default is named after the shipped model's version, so a new model is not judged "
+                         "by an old report)")
     ap.add_argument("--fresh", action="store_true", help="recompute the CV report even if it exists")
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--reuse-others", action="store_true",

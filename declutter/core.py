@@ -18,7 +18,7 @@ from declutter.parse import adopt_tree, clean_tree, page_title, parse_html
 from declutter.segment_html import HtmlSegment, segment_html
 from declutter.segment_text import segment_text
 from declutter.settings import Options
-from declutter.smooth import decide, smooth
+from declutter.smooth import decide, drop_repeats, smooth
 from declutter.title import html_title, text_title
 
 HTML_MODEL = "html"
@@ -148,18 +148,27 @@ def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Mo
         return doc
     raw = model.predict(_columns(X, names, model))
     scores = smooth(raw, model.smoothing)
-    keep = decide(scores, threshold, _decision_params(model, opts))
+    params = _decision_params(model, opts)
+    keep = decide(scores, threshold, params)
+    repeats = None
+    if params.get("drop_repeats"):
+        deduped = drop_repeats(keep, [b.text for b in blocks])
+        repeats = keep & ~deduped
+        keep = deduped
     labels = ["content" if k else "junk" for k in keep]
     for b, s, label, why in zip(blocks, scores, labels, page_reasons(X, names, labels), strict=True):
         b.score = float(s)
         b.label = label
         b.reasons = why
+    if repeats is not None:
+        for i in np.flatnonzero(repeats).tolist():
+            blocks[i].reasons = ("repeats earlier content", *blocks[i].reasons[:2])
     return doc
 
 
 #: Page-level adjustments of the model's cut that an explicit ``threshold=`` switches off, so that an explicit
 #: threshold means what the docs say: content is exactly the blocks scoring at least it (tail rule aside).
-_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback", "page_margin")
+_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback", "page_margin", "drop_repeats")
 
 
 def _decision_params(model: Model, opts: Options) -> dict[str, float]:

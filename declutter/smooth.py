@@ -13,9 +13,14 @@ Parameters come from the model file (``smoothing``), so they are tuned with the 
   so a block past such a run that scrapes over the threshold is part of it, not more article.
 * ``page_margin`` (optional): a page keeps nothing unless its best block reaches ``threshold + page_margin``:
   a page without one confident block is interface text only (a shop's header, a login wall).
+* ``drop_repeats`` (optional, applied by the caller with the blocks' texts, see ``drop_repeats``): a block
+  whose text is the same as an earlier content block's is junk — pages render the same text twice (a mobile
+  and a desktop copy, a ``<noscript>`` copy, a card repeated in a carousel), and a reader reads it once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -97,3 +102,35 @@ def decide(scores: np.ndarray, threshold: float, params: dict[str, float]) -> np
     if fallback is not None and scores.size and not keep.any():
         keep = scores >= float(fallback) * float(scores.max())
     return keep
+
+
+def drop_repeats(keep: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """``keep`` without the blocks whose text equals that of an earlier kept block.
+
+    ``keep`` is a mask over the blocks, or a (blocks, k) matrix of masks (the trainer's threshold sweep),
+    each column handled on its own.
+    """
+    if keep.ndim == 1:
+        out = keep.copy()
+        seen: set[str] = set()
+        for i in np.flatnonzero(keep).tolist():
+            t = texts[i]
+            if t in seen:
+                out[i] = False
+            else:
+                seen.add(t)
+        return out
+    ids: dict[str, int] = {}
+    n = len(texts)
+    group = np.fromiter((ids.setdefault(t, len(ids)) for t in texts), dtype=np.int64, count=n)
+    if len(ids) == n:
+        return keep.copy()
+    order = np.argsort(group, kind="stable")  # blocks grouped by text, in page order within a group
+    ks = keep[order].astype(np.int64)
+    cs = np.cumsum(ks, axis=0)
+    g = group[order]
+    starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+    before = np.repeat(cs[starts] - ks[starts], np.diff(np.concatenate((starts, [n]))), axis=0)
+    out = np.empty_like(keep)
+    out[order] = keep[order] & (cs - before == 1)
+    return out

@@ -130,3 +130,45 @@ def test_recall_empty_fallback_keeps_the_best_blocks_when_nothing_passes() -> No
     assert decide(scores, 0.5, {"empty_fallback": 0.9}).tolist() == [False, True, True, False]
     assert decide(scores, 0.2, {"empty_fallback": 0.9}).tolist() == [False, True, True, False]
     assert decide(np.zeros(0), 0.5, {"empty_fallback": 0.9}).size == 0
+
+
+def test_drop_repeats_keeps_the_first_copy_of_repeated_content() -> None:
+    from declutter.smooth import drop_repeats
+
+    texts = ["Intro", "Same text", "Other", "Same text", "Same text", "Intro"]
+    keep = np.array([False, True, True, True, True, True])
+    # "Same text" stays once; "Intro" was not kept at its first place, so its second copy is the first kept.
+    assert drop_repeats(keep, texts).tolist() == [False, True, True, False, False, True]
+    assert drop_repeats(np.zeros(0, dtype=bool), []).size == 0
+
+
+def test_drop_repeats_on_a_threshold_sweep_matches_each_column() -> None:
+    from declutter.smooth import drop_repeats
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 25))
+        texts = [f"t{v}" for v in rng.integers(0, 5, n)]
+        sweep = rng.random((n, 6)) < 0.5
+        both = drop_repeats(sweep, texts)
+        for j in range(sweep.shape[1]):
+            assert both[:, j].tolist() == drop_repeats(sweep[:, j], texts).tolist()
+
+
+def test_drop_repeats_applies_only_at_a_favor_of_a_model_that_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from declutter import core
+
+    page = ("<html><body><article><h1>Title of the page</h1>"
+            + "<p>A paragraph of the article that is long enough to be read as content by the scorer.</p>" * 2
+            + "</article></body></html>")
+    shipped = load_model("html")
+    model = dataclasses.replace(shipped, smoothing={**shipped.smoothing, "drop_repeats": 1.0})
+    monkeypatch.setattr(core, "load_model", lambda name: model)
+    doc = declutter.clean(page, favor="recall")
+    paragraphs = [b for b in doc.blocks if b.text.startswith("A paragraph")]
+    assert [b.label for b in paragraphs] == ["content", "junk"]
+    assert paragraphs[1].reasons[0] == "repeats earlier content"
+    every = declutter.clean(page, threshold=0.0)
+    assert all(b.label == "content" for b in every.blocks)

@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 
 from declutter import features_html
-from declutter.smooth import decide, smooth
+from declutter.smooth import decide, drop_repeats, smooth
 from declutter.train.cv import domain_folds
 from declutter.train.export import flatten_lightgbm, write_model
 from declutter.train.html_data import Page, load_pages, page_f1
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "html.json.gz"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 K_FOLDS = 5
 NUM_ROUNDS = 200
 PARAMS: dict[str, Any] = {
@@ -56,9 +56,13 @@ PARAMS: dict[str, Any] = {
 #: this fraction of the page's best are kept. (Left to the grid, it is switched off: it costs the ~1.5 % of
 #: pages whose reference is empty about as much as it gains elsewhere; users want text.)
 EMPTY_FALLBACK = 0.7
+#: A block with the same text as an earlier content block is junk (``smooth.drop_repeats``): the reference
+#: holds repeated text once. Stored with the smoothing so ``declutter.clean`` applies it with this model only.
+DROP_REPEATS = 1.0
 #: Smoothing grid (``alpha``, ``window``); tail rule off or on (``tail_anchor``, ``tail_margin``).
 SMOOTH_GRID: tuple[dict[str, float], ...] = tuple(
-    {"alpha": a, "window": w, **tail, "empty_fallback": EMPTY_FALLBACK}
+    {"alpha": a, "window": w, **tail, "empty_fallback": EMPTY_FALLBACK,
+     **({"drop_repeats": DROP_REPEATS} if DROP_REPEATS else {})}
     for a in (0.0, 0.2, 0.35, 0.5)
     for w in ((1, 2, 3) if a else (0,))
     for tail in ({}, {"tail_anchor": 0.8, "tail_margin": 0.15})
@@ -105,7 +109,10 @@ def _page_sweep(page: Page, scores: np.ndarray, params: dict[str, float]) -> np.
     if scores.size == 0:
         res[:] = 1.0 if page.n_ref == 0 else 0.0
         return res
-    keep = np.stack([decide(scores, float(t), params) for t in THRESHOLDS], axis=1).astype(np.float64)
+    keep = np.stack([decide(scores, float(t), params) for t in THRESHOLDS], axis=1)
+    if params.get("drop_repeats"):
+        keep = drop_repeats(keep, page.texts)
+    keep = keep.astype(np.float64)
     out = np.asarray(page.words.T @ keep)  # vocabulary x thresholds
     n_out = out.sum(axis=0)
     if page.n_ref == 0:
@@ -173,6 +180,8 @@ def cv_report(pages: Sequence[Page], raw: Sequence[np.ndarray], folds: Sequence[
                                      "scores": [round(float(v), 5) for v in sm]}
             for favor, t in tuned.thresholds.items():
                 keep = decide(sm, t, tuned.smoothing)
+                if tuned.smoothing.get("drop_repeats"):
+                    keep = drop_repeats(keep, p.texts)
                 entry[favor] = dict(zip(("precision", "recall", "f1"), page_f1(p, keep), strict=True))
                 entry[favor]["empty"] = bool(p.n_ref > 0 and (p.words.T @ keep.astype(float)).sum() == 0)
             curve = sweep([p], [raw[i]], tuned.smoothing)[0]
