@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from importlib import resources
@@ -11,10 +12,11 @@ import numpy as np
 import pytest
 
 import declutter
-from declutter import features_html
+from declutter import core, features_html
 from declutter.model import load_model
 from declutter.parse import clean_tree, parse_html
 from declutter.segment_html import segment_html
+from declutter.smooth import decide, drop_repeats
 from declutter.train.labels_html import block_labels, oracle
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -123,8 +125,6 @@ def test_labels_empty_reference_is_all_junk() -> None:
 
 
 def test_recall_empty_fallback_keeps_the_best_blocks_when_nothing_passes() -> None:
-    from declutter.smooth import decide
-
     scores = np.array([0.1, 0.3, 0.28, 0.05])
     assert not decide(scores, 0.5, {}).any()
     assert decide(scores, 0.5, {"empty_fallback": 0.9}).tolist() == [False, True, True, False]
@@ -133,8 +133,6 @@ def test_recall_empty_fallback_keeps_the_best_blocks_when_nothing_passes() -> No
 
 
 def test_drop_repeats_keeps_the_first_copy_of_repeated_content() -> None:
-    from declutter.smooth import drop_repeats
-
     texts = ["Intro", "Same text", "Other", "Same text", "Same text", "Intro"]
     keep = np.array([False, True, True, True, True, True])
     # "Same text" stays once; "Intro" was not kept at its first place, so its second copy is the first kept.
@@ -143,8 +141,6 @@ def test_drop_repeats_keeps_the_first_copy_of_repeated_content() -> None:
 
 
 def test_drop_repeats_on_a_threshold_sweep_matches_each_column() -> None:
-    from declutter.smooth import drop_repeats
-
     rng = np.random.default_rng(7)
     for _ in range(200):
         n = int(rng.integers(1, 25))
@@ -156,10 +152,6 @@ def test_drop_repeats_on_a_threshold_sweep_matches_each_column() -> None:
 
 
 def test_drop_repeats_applies_only_at_a_favor_of_a_model_that_asks(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dataclasses
-
-    from declutter import core
-
     page = ("<html><body><article><h1>Title of the page</h1>"
             + "<p>A paragraph of the article that is long enough to be read as content by the scorer.</p>" * 2
             + "</article></body></html>")
