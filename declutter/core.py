@@ -149,20 +149,15 @@ def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Mo
     raw = model.predict(_columns(X, names, model))
     scores = smooth(raw, model.smoothing)
     params = _decision_params(model, opts)
-    keep = decide(scores, threshold, params)
-    repeats = None
-    if params.get("drop_repeats"):
-        deduped = drop_repeats(keep, [b.text for b in blocks])
-        repeats = keep & ~deduped
-        keep = deduped
+    passed = decide(scores, threshold, params)
+    keep = drop_repeats(passed, [b.text for b in blocks]) if params.get("drop_repeats") else passed
     labels = ["content" if k else "junk" for k in keep]
     for b, s, label, why in zip(blocks, scores, labels, page_reasons(X, names, labels), strict=True):
         b.score = float(s)
         b.label = label
         b.reasons = why
-    if repeats is not None:
-        for i in np.flatnonzero(repeats).tolist():
-            blocks[i].reasons = ("repeats earlier content", *blocks[i].reasons[:2])
+    for i in np.flatnonzero(passed & ~keep).tolist():
+        blocks[i].reasons = ("repeats earlier content", *blocks[i].reasons[:2])
     return doc
 
 

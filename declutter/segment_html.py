@@ -63,7 +63,7 @@ def _trie_pattern(words: list[str]) -> str:
 def _word_bits() -> dict[str, int]:
     """Group bits of each vocabulary word, plus those of the longer-than-3 words it starts with: where a word
     matches, those match too ("posted" holds "post"). Words of 3 letters or fewer must be a whole token
-    (``_short_ok``), so they never match as the start of a longer word."""
+    (``_token_bits`` checks that), so they never match as the start of a longer word."""
     own: dict[str, int] = {}
     for g, words in xpaths.CLASS_VOCAB.items():
         for w in words:

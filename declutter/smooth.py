@@ -108,29 +108,21 @@ def drop_repeats(keep: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """``keep`` without the blocks whose text equals that of an earlier kept block.
 
     ``keep`` is a mask over the blocks, or a (blocks, k) matrix of masks (the trainer's threshold sweep),
-    each column handled on its own.
+    each column handled on its own: within each group of equal texts, only the first kept block stays.
     """
     if keep.ndim == 1:
-        out = keep.copy()
-        seen: set[str] = set()
-        for i in np.flatnonzero(keep).tolist():
-            t = texts[i]
-            if t in seen:
-                out[i] = False
-            else:
-                seen.add(t)
-        return out
+        return drop_repeats(keep[:, None], texts)[:, 0]
     ids: dict[str, int] = {}
     n = len(texts)
-    group = np.fromiter((ids.setdefault(t, len(ids)) for t in texts), dtype=np.int64, count=n)
+    group = np.fromiter(map(ids.setdefault, texts, range(n)), dtype=np.int64, count=n)
     if len(ids) == n:
         return keep.copy()
     order = np.argsort(group, kind="stable")  # blocks grouped by text, in page order within a group
-    ks = keep[order].astype(np.int64)
-    cs = np.cumsum(ks, axis=0)
+    kept = keep[order]
+    seen = np.cumsum(kept, axis=0, dtype=np.int64)  # kept blocks so far, counted over all groups
     g = group[order]
     starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
-    before = np.repeat(cs[starts] - ks[starts], np.diff(np.concatenate((starts, [n]))), axis=0)
+    before = np.repeat(seen[starts] - kept[starts], np.diff(np.append(starts, n)), axis=0)
     out = np.empty_like(keep)
-    out[order] = keep[order] & (cs - before == 1)
+    out[order] = kept & (seen - before == 1)
     return out

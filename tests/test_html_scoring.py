@@ -140,6 +140,17 @@ def test_drop_repeats_keeps_the_first_copy_of_repeated_content() -> None:
     assert drop_repeats(np.zeros(0, dtype=bool), []).size == 0
 
 
+def _first_kept_copies(keep: list[bool], texts: list[str]) -> list[bool]:
+    """``drop_repeats`` for one mask, written plainly."""
+    seen: set[str] = set()
+    out = []
+    for k, t in zip(keep, texts, strict=True):
+        out.append(k and t not in seen)
+        if k:
+            seen.add(t)
+    return out
+
+
 def test_drop_repeats_on_a_threshold_sweep_matches_each_column() -> None:
     rng = np.random.default_rng(7)
     for _ in range(200):
@@ -149,6 +160,7 @@ def test_drop_repeats_on_a_threshold_sweep_matches_each_column() -> None:
         both = drop_repeats(sweep, texts)
         for j in range(sweep.shape[1]):
             assert both[:, j].tolist() == drop_repeats(sweep[:, j], texts).tolist()
+            assert both[:, j].tolist() == _first_kept_copies(sweep[:, j].tolist(), texts)
 
 
 def test_drop_repeats_applies_only_at_a_favor_of_a_model_that_asks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,8 +61,7 @@ EMPTY_FALLBACK = 0.7
 DROP_REPEATS = 1.0
 #: Smoothing grid (``alpha``, ``window``); tail rule off or on (``tail_anchor``, ``tail_margin``).
 SMOOTH_GRID: tuple[dict[str, float], ...] = tuple(
-    {"alpha": a, "window": w, **tail, "empty_fallback": EMPTY_FALLBACK,
-     **({"drop_repeats": DROP_REPEATS} if DROP_REPEATS else {})}
+    {"alpha": a, "window": w, **tail, "empty_fallback": EMPTY_FALLBACK, "drop_repeats": DROP_REPEATS}
     for a in (0.0, 0.2, 0.35, 0.5)
     for w in ((1, 2, 3) if a else (0,))
     for tail in ({}, {"tail_anchor": 0.8, "tail_margin": 0.15})
