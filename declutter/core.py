@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from declutter import features_html, features_text
-from declutter.decode import decode_bytes, looks_like_html, repair
+from declutter.decode import decode_page, looks_like_html, repair
 from declutter.document import Block, Document
 from declutter.errors import DeclutterError
 from declutter.hints import PageHints, page_hints
@@ -64,13 +64,13 @@ def _clean(page: Any, opts: Options) -> Document:
         _check_size(len(data), "bytes", opts)
         if not data or data.isspace():  # ``not data.strip()`` without copying the page
             return _empty(opts, encoding=None)
-        text, encoding = decode_bytes(data, opts.encoding)
+        text, encoding, exact = decode_page(data, opts.encoding)
     elif isinstance(page, str):
         _check_size(len(page), "characters", opts)
-        text = page
+        text, exact = page, None
     else:
         return _from_tree(adopt_tree(page), opts, encoding=None)
-    text, utf8 = repair(text)
+    text, utf8 = repair(text, exact)
     kind = opts.input_kind
     if kind == "auto":
         kind = "html" if looks_like_html(text) else "text"

@@ -186,6 +186,26 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     return _undeclared(data)
 
 
+def decode_page(data: bytes, encoding: str | None = None) -> tuple[str, str, bytes | None]:
+    """``decode_bytes``, plus ``data`` itself when it is exactly the text's UTF-8, so that ``repair`` need
+    not encode the page again (most pages are UTF-8 or ASCII)."""
+    text, name = decode_bytes(data, encoding)
+    exact = (name in ("utf-8", "ascii") and not data.startswith(codecs.BOM_UTF8) and "\ufffd" not in text
+             and _ends_whole(data))
+    return text, name, data if exact else None
+
+
+def _ends_whole(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` ends with a whole character (the lenient decoder drops a cut-off one)."""
+    tail = data[-4:]
+    i = len(tail) - 1
+    while i > 0 and tail[i] & 0xC0 == 0x80:
+        i -= 1
+    lead = tail[i] if tail else 0
+    need = 1 if lead < 0x80 else 2 if lead >> 5 == 0b110 else 3 if lead >> 4 == 0b1110 else 4
+    return len(tail) - i == need
+
+
 def _from_declarations(data: bytes, explicit: str | None, declared: str | None) -> tuple[str, str] | None:
     utf8 = _utf8_with_multibyte(data)
     for name, trusted in ((explicit, True), (declared, False)):
@@ -290,15 +310,18 @@ _NONCHAR_UTF8 = re.compile(b"\xef\xbf[\xbe\xbf]")
 _SURROGATE_UTF8 = re.compile(b"\xed[\xa0-\xbf]")
 
 
-def repair(text: str) -> tuple[str, bytes]:
+def repair(text: str, utf8: bytes | None = None) -> tuple[str, bytes]:
     """``fix_mojibake(clean_chars(text))`` without a leading BOM, and its UTF-8 (what the parser reads).
 
     Encoding once and testing the bytes is much faster than scanning the ``str`` for each kind of trouble;
-    the ``str`` repairs run only on pages that have some.
+    the ``str`` repairs run only on pages that have some. ``utf8``, when given, must be exactly ``text``
+    encoded (``decode_page`` returns the input bytes when they are): then nothing is encoded at all.
     """
-    data = text.encode("utf-8", "surrogatepass")
-    if (len(data.translate(None, _BAD_CONTROL_BYTES)) != len(data) or _NONCHAR_UTF8.search(data)
-            or _SURROGATE_UTF8.search(data)):
+    data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+    # ``in`` finds one byte with memchr, several times faster than the regex engine's scan for it
+    if (len(data.translate(None, _BAD_CONTROL_BYTES)) != len(data)
+            or (b"\xef" in data and _NONCHAR_UTF8.search(data))
+            or (b"\xed" in data and _SURROGATE_UTF8.search(data))):
         text = clean_chars(text)
         data = text.encode("utf-8")
     if not text.isascii() and _MOJIBAKE_BYTES.search(data):

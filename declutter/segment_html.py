@@ -10,7 +10,9 @@ computed per block or per page is left to ``features_html`` (vectorised there).
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -187,7 +189,7 @@ class _Frame:
     @property
     def label(self) -> str:
         if self._label is None:
-            self._label = _frame_label(self.el, self.tag)
+            self._label = frame_label(self.tag, self.el.get("id"), self.el.get("class"))
         return self._label
 
 
@@ -201,11 +203,10 @@ def _last_is_break(parts: list[str]) -> bool:
     return False
 
 
-def _frame_label(el: etree._Element, tag: str) -> str:
-    ident = el.get("id")
+def frame_label(tag: str, ident: str | None, cls: str | None) -> str:
+    """A block frame's step in a block's ``path``: ``tag#id``, else ``tag.first-class``, else ``tag``."""
     if ident:
         return f"{tag}#{ident.strip()[:40]}"
-    cls = el.get("class")
     if cls:
         first = cls.split()
         if first:
@@ -233,12 +234,57 @@ def _kind(block: _Frame) -> tuple[str, int]:
 def segment_html(root: etree._Element) -> list[HtmlSegment]:
     """Blocks of visible text in document order.
 
-    The walk is the hot path: names used per element are locals, the open block's counters are closure
-    variables, and attributes are read one by one (``el.items()`` costs more than the rest of a step).
+    The walk over the tree is compiled (``declutter._walk``, built from ``_walk.pyx`` when the package is
+    installed with a C compiler): it reads lxml's C nodes directly instead of making a Python object per
+    element. ``walk_python`` below is the same walk in Python, used when the extension is missing or
+    ``DECLUTTER_PURE_PYTHON`` is set; tests hold the two to identical output.
     """
     body = root.find("body")
     if body is None:
         body = root
+    walk = _walk_c if _walk_c is not None else walk_python
+    segments, keys, sibling_count, ends, last = walk(body)
+    _finish(segments, keys, sibling_count, ends, last)
+    return segments
+
+
+Walked = tuple[list[HtmlSegment], list[tuple[tuple[int, str, str], ...]], dict[tuple[int, str, str], int],
+               dict[int, int], int]
+"""(segments, their repeat keys, sibling counts, last serial inside each block, serial after the walk)."""
+
+
+def block_text(raw: str, pre: int) -> str:
+    """A block's collected text, whitespace collapsed (kept inside ``<pre>``); empty when nothing shows."""
+    if pre:
+        text = raw.strip("\n")
+        return text if text.strip() else ""
+    # ASCII text (most blocks) has no whitespace ``str.split`` and ``_WS`` disagree on (clean_chars removed
+    # the \x1c-\x1f separators), and split/join is several times faster than the regex.
+    return " ".join(raw.split()) if raw.isascii() else _WS.sub(" ", raw).strip()
+
+
+def emit(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], ...]], block_stack: list[_Frame],
+         marked: list[tuple[int, int]], text: str, link_chars: int, links: int, images: int, serial: int) -> None:
+    """Add a segment of the open block (the top of ``block_stack``)."""
+    block = block_stack[-1]
+    ctx = block.context
+    if ctx is None:
+        # The stack below the open block and ``marked`` only change when blocks open or close, so the context
+        # is computed once per block, however many segments it yields (``<br><br>`` splits, text after
+        # nested blocks).
+        ctx = block.context = _block_context(block_stack, marked)
+    kind, level, path, dist, any_bits, anc, repeat_keys = ctx
+    keys.append(repeat_keys)
+    segments.append(HtmlSegment(
+        text, kind, level, block.tag, path, min(link_chars, len(text)), links, block.ctx, dist, any_bits,
+        block.bits, block.depth, anc, (), block.serial, serial, 0, images,
+    ))
+
+
+def walk_python(body: etree._Element) -> Walked:
+    """The walk in Python: one pass over start/end events; names used per element are locals, the open
+    block's counters are closure variables, and attributes are read one by one (``el.items()`` costs more
+    than the rest of a step)."""
     segments: list[HtmlSegment] = []
     keys: list[tuple[tuple[int, str, str], ...]] = []
     sibling_count: dict[tuple[int, str, str], int] = {}
@@ -260,33 +306,14 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
 
     def flush() -> None:
         nonlocal link_chars, links, images, pre
-        raw = "".join(parts)
+        text = block_text("".join(parts), pre)
         parts.clear()
-        if pre:
-            text = raw.strip("\n")
-            keep = bool(text.strip())
-        else:
-            # ASCII text (most blocks) has no whitespace ``str.split`` and ``_WS`` disagree on (clean_chars
-            # removed the \x1c-\x1f separators), and split/join is several times faster than the regex.
-            text = " ".join(raw.split()) if raw.isascii() else _WS.sub(" ", raw).strip()
-            keep = bool(text)
-        if keep:
-            block = block_stack[-1]
-            ctx = block.context
-            if ctx is None:
-                # The stack below the open block and ``marked`` only change when blocks open or close, so
-                # the context is computed once per block, however many segments it yields (``<br><br>``
-                # splits, text after nested blocks).
-                ctx = block.context = _block_context(block_stack, marked)
-            kind, level, path, dist, any_bits, anc, repeat_keys = ctx
-            keys.append(repeat_keys)
-            segments.append(HtmlSegment(
-                text, kind, level, block.tag, path, min(link_chars, len(text)), links, block.ctx, dist,
-                any_bits, block.bits, block.depth, anc, (), block.serial, serial, 0, images,
-            ))
+        if text:
+            emit(segments, keys, block_stack, marked, text, link_chars, links, images, serial)
         link_chars = links = images = pre = 0
 
-    walker = etree.iterwalk(body, events=("start", "end"))
+    # Comments and processing instructions come as one event each; only their tails are text.
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
     skip = walker.skip_subtree
     for event, el in walker:
         tag = el.tag
@@ -358,8 +385,7 @@ def segment_html(root: etree._Element) -> list[HtmlSegment]:
                     link_chars += len(tail.strip())
     if parts:
         flush()
-    _finish(segments, keys, sibling_count, ends, serial + 1)
-    return segments
+    return segments, keys, sibling_count, ends, serial + 1
 
 
 def _finish(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], ...]],
@@ -395,3 +421,17 @@ def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> 
     path = ">".join([f._label or f.label for f in block_stack[-4:]])  # the property only for a new label
     return (kind, level, path, tuple(dist), any_bits, tuple(anc),
             tuple([f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]]))
+
+
+def _compiled_walk() -> Callable[[etree._Element], Walked] | None:
+    """The compiled walk, unless it is missing (no C compiler at install) or switched off."""
+    if os.environ.get("DECLUTTER_PURE_PYTHON"):
+        return None
+    try:
+        from declutter._walk import walk  # noqa: PLC0415 (it imports this module's helpers)
+    except ImportError:
+        return None
+    return walk
+
+
+_walk_c = _compiled_walk()

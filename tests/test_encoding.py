@@ -9,7 +9,7 @@ from conftest import has_mojibake, read_bytes
 
 import declutter
 from declutter import DecodeError
-from declutter.decode import clean_chars, decode_bytes, fix_mojibake, looks_like_html
+from declutter.decode import clean_chars, decode_bytes, decode_page, fix_mojibake, looks_like_html, repair
 
 CAFE = "The café on the corner of the square has served the same crème brûlée since 1962"
 CAFE_QUOTE = "only a handwritten list of the day’s dishes — “whatever the market had,”"
@@ -256,3 +256,28 @@ def test_text_page_that_mentions_tags_keeps_them() -> None:
     everything = _all_text(doc)
     assert "wrap it in the <b> element or, better, the <strong> element" in everything
     assert "A paragraph is marked with <p>, and a line break inside it with <br>." in everything
+
+
+@pytest.mark.parametrize("data", [
+    b"plain ascii",
+    "caf\u00e9 \u2019quoted\u2019 \u65e5\u672c".encode(),
+    b'<meta charset="utf-8"><p>cut off caf\xc3',  # the lenient decoder drops the cut-off character
+    b'<meta charset="utf-8"><p>euro \xe2\x82',
+    b'<meta charset="utf-8"><p>bad \xff byte \xc3\xa9</p>',
+    b"\xef\xbb\xbfwith a BOM \xc3\xa9",
+    "real replacement \ufffd char".encode(),
+    "emoji \U0001f600".encode(),
+    "caf\u00e9".encode("cp1252"),
+    "<meta charset='shift_jis'>\u65e5\u672c".encode("shift_jis"),
+])
+def test_decode_page_passes_input_bytes_only_when_they_are_the_texts_utf8(data: bytes) -> None:
+    text, name, exact = decode_page(data)
+    assert (text, name) == decode_bytes(data)
+    if exact is not None:
+        assert exact == text.encode("utf-8", "surrogatepass")
+    assert repair(text, exact) == repair(text)
+
+
+def test_decode_page_passes_the_bytes_of_plain_utf8_pages() -> None:
+    data = "caf\u00e9 \u2019quoted\u2019".encode()
+    assert decode_page(data)[2] is data

@@ -1,0 +1,108 @@
+"""The compiled segmenter walk (``declutter._walk``) gives exactly what the Python walk gives.
+
+The compiled walk reads libxml2's nodes itself, so everything lxml's element API does for the Python walk
+has a case here: text and tails joined from several text nodes, comments and processing instructions whose
+tails count, hidden elements (their tails count, their text does not), namespaced and CDATA trees handed in
+by the caller, attributes with entities, text after ``</body>``, deep nesting, and trees from bs4.
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import FIXTURES
+from lxml import etree
+
+from declutter import segment_html as S
+from declutter.decode import decode_bytes, repair
+from declutter.parse import adopt_tree, clean_tree, parse_html
+
+pytestmark = pytest.mark.skipif(S._walk_c is None, reason="declutter._walk is not built (no C compiler)")
+
+EDGE_PAGES = [
+    # tails after comments, a hidden link inside a link, hidden elements with text and tails
+    """<html><body><div class="post">Lead <!-- c -->after comment <a href="#">in link <span hidden>secret</span>
+    tail of hidden</a> tail of link<p style="display: none">gone</p>tail of hidden p
+    <a aria-hidden="true">x</a>after<a href="#"><a class="sr-only">y</a>z</a></div></body></html>""",
+    # tables, breaks, pre, hr, headings, lists, quotes, buttons with and without blocks, short noscript
+    """<html><body><h2 id=" spaced id ">T</h2><table><tr><td>a</td><th>b</th></tr><tr><td>c</td></tr></table>
+    <p>one<br>two<br><br>three<br> <br>four</p><pre>  keep\n   this  </pre><hr>
+    <blockquote><p>q</p></blockquote><ul class="menu nav"><li>i1<ul><li>i2</li></ul></li></ul>
+    <button>Buy</button><button><div>Block in a button</div></button><noscript>short</noscript>
+    <noscript>""" + " ".join(["word"] * 40) + """</noscript></body></html>""",
+    # attributes: entities, duplicates, empty, camelCase classes, itemprop/itemtype/role
+    """<html><body><div class="a &amp; b" class="second" id="x&lt;y" role="main">r</div>
+    <div class="" id="">e</div><section class="relatedPosts" itemprop="articleBody"
+    itemtype="https://schema.org/Product">s<p>t</p>u</section><div hidden="">h</div>w</body></html>""",
+    # text after </body>, inline text straight in body, unicode
+    """<html><body>inline caf\u00e9 <b>bold</b> \u65e5\u672c\u8a9e<p>p</p>tail</body>after body</html>""",
+    # no body at all
+    """<p>one</p><p>two</p>""",
+]
+
+
+def _both(root: etree._Element) -> tuple[S.Walked, S.Walked]:
+    body = root.find("body")
+    if body is None:
+        body = root
+    return S.walk_python(body), S._walk_c(body)
+
+
+def _fixture_pages() -> list[str]:
+    pages = list(EDGE_PAGES)
+    for path in sorted(FIXTURES.glob("*.html")):
+        text, _ = decode_bytes(path.read_bytes())
+        pages.append(repair(text)[0])
+    return pages
+
+
+@pytest.mark.parametrize("page", _fixture_pages())
+def test_compiled_walk_equals_python_walk_on_pages(page: str) -> None:
+    python, compiled = _both(clean_tree(parse_html(page)))
+    assert compiled == python
+    assert python[0], "every page here has text"
+
+
+def test_compiled_walk_equals_python_walk_on_uncleaned_tree_with_comments_and_pis() -> None:
+    # clean_tree drops comments and PIs; a caller's tree may still have them, and their tails are text
+    root = etree.fromstring(
+        "<html><body><div>a<!--c-->b<?pi x?>c<p>d<!--e--></p>f</div></body></html>", etree.HTMLParser())
+    python, compiled = _both(root)
+    assert compiled == python
+    assert [s.text for s in python[0]] == ["abc", "d", "f"]
+
+
+def test_compiled_walk_equals_python_walk_on_namespaced_xml_with_cdata_and_entities() -> None:
+    xml = ('<!DOCTYPE html [<!ENTITY co "Company">]><html xmlns:x="urn:x"><body><div>A <![CDATA[cdata]]> B'
+           '<x:p x:class="nav">ns &co; text</x:p><p class="menu">p</p>tail &co; end</div></body></html>')
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False))
+    python, compiled = _both(root)
+    assert compiled == python
+    assert [s.text for s in python[0]] == ["A cdata Bns text", "p", "tail end"]
+
+
+def test_compiled_walk_equals_python_walk_on_bs4_tree() -> None:
+    soup = BeautifulSoup("<html><body><nav><a href='/'>Home</a></nav><p>Body text here.</p></body></html>",
+                         "html.parser")
+    python, compiled = _both(clean_tree(adopt_tree(soup)))
+    assert compiled == python
+
+
+def test_compiled_walk_handles_deep_nesting_without_recursion() -> None:
+    depth = 20_000
+    root = etree.Element("html")
+    node = etree.SubElement(root, "body")
+    for _ in range(depth):
+        node = etree.SubElement(node, "div")
+    node.text = "deep"
+    node.tail = "tail"
+    python, compiled = _both(root)
+    assert compiled == python
+    assert [s.text for s in compiled[0]] == ["deep", "tail"]
+
+
+def test_segment_html_gives_the_same_blocks_with_either_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = EDGE_PAGES[0] + EDGE_PAGES[1]
+    compiled = S.segment_html(clean_tree(parse_html(page)))
+    monkeypatch.setattr(S, "_walk_c", None)
+    assert S.segment_html(clean_tree(parse_html(page))) == compiled
