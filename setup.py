@@ -12,7 +12,8 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=cythonize(
-        [Extension("declutter._walk", ["declutter/_walk.pyx"], include_dirs=lxml.get_include(), optional=True)],
+        [Extension("declutter._walk", ["declutter/_walk.pyx"], include_dirs=lxml.get_include(),
+                   optional=True)],
         language_level=3,
     ),
 )

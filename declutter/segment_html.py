@@ -263,8 +263,9 @@ def block_text(raw: str, pre: int) -> str:
     return " ".join(raw.split()) if raw.isascii() else _WS.sub(" ", raw).strip()
 
 
-def emit(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], ...]], block_stack: list[_Frame],
-         marked: list[tuple[int, int]], text: str, link_chars: int, links: int, images: int, serial: int) -> None:
+def emit(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], ...]],
+         block_stack: list[_Frame], marked: list[tuple[int, int]], text: str, link_chars: int, links: int,
+         images: int, serial: int) -> None:
     """Add a segment of the open block (the top of ``block_stack``)."""
     block = block_stack[-1]
     ctx = block.context
@@ -428,7 +429,7 @@ def _compiled_walk() -> Callable[[etree._Element], Walked] | None:
     if os.environ.get("DECLUTTER_PURE_PYTHON"):
         return None
     try:
-        from declutter._walk import walk  # noqa: PLC0415 (it imports this module's helpers)
+        from declutter._walk import walk  # here, not on top: it imports this module's helpers
     except ImportError:
         return None
     return walk

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.skipif(S._walk_c is None, reason="declutter._walk is no
 
 EDGE_PAGES = [
     # tails after comments, a hidden link inside a link, hidden elements with text and tails
-    """<html><body><div class="post">Lead <!-- c -->after comment <a href="#">in link <span hidden>secret</span>
-    tail of hidden</a> tail of link<p style="display: none">gone</p>tail of hidden p
-    <a aria-hidden="true">x</a>after<a href="#"><a class="sr-only">y</a>z</a></div></body></html>""",
+    """<html><body><div class="post">Lead <!-- c -->after comment <a href="#">in link
+    <span hidden>secret</span> tail of hidden</a> tail of link
+    <p style="display: none">gone</p>tail of hidden p <a aria-hidden="true">x</a>after
+    <a href="#"><a class="sr-only">y</a>z</a></div></body></html>""",
     # tables, breaks, pre, hr, headings, lists, quotes, buttons with and without blocks, short noscript
     """<html><body><h2 id=" spaced id ">T</h2><table><tr><td>a</td><th>b</th></tr><tr><td>c</td></tr></table>
     <p>one<br>two<br><br>three<br> <br>four</p><pre>  keep\n   this  </pre><hr>
