@@ -1,7 +1,8 @@
-"""Build hook for the one compiled module, ``declutter._walk`` (all other metadata is in pyproject.toml).
+"""Build hook for the compiled modules (all other metadata is in pyproject.toml).
 
-The module is optional: without a C compiler the build goes on without it and ``declutter.segment_html``
-uses the same walk in pure Python (slower, same output).
+``declutter._walk`` (the segmenter's walk over lxml's C nodes) and ``declutter._trees`` (tree ensemble
+scores) are optional: without a C compiler the build goes on without them, and declutter runs their
+pure-Python twins (slower, same output).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=cythonize(
-        [Extension("declutter._walk", ["declutter/_walk.pyx"], include_dirs=lxml.get_include(),
-                   optional=True)],
+        [
+            Extension("declutter._walk", ["declutter/_walk.pyx"], include_dirs=lxml.get_include(),
+                      optional=True),
+            Extension("declutter._trees", ["declutter/_trees.pyx"], optional=True),
+        ],
         language_level=3,
     ),
 )

@@ -15,7 +15,7 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlAttr, xmlNode
 
 from declutter import xpaths
-from declutter.parse import hidden_class, hidden_style
+from declutter.parse import HIDDEN_CLASS_HINTS, hidden_class, hidden_style
 from declutter.segment_html import (
     _LIST_TAGS,
     CONTEXT_BIT,
@@ -35,6 +35,10 @@ cdef object _CELL_TAGS = xpaths.TABLE_CELL_TAGS
 cdef object _CONTROL_TAGS = xpaths.CONTROL_TAGS
 cdef object _CTX_BIT = CONTEXT_BIT
 cdef int _NOSCRIPT_MIN_WORDS = xpaths.NOSCRIPT_MIN_WORDS
+cdef str _HINT0 = HIDDEN_CLASS_HINTS[0]
+cdef str _HINT1 = HIDDEN_CLASS_HINTS[1]
+cdef str _HINT2 = HIDDEN_CLASS_HINTS[2]
+assert len(HIDDEN_CLASS_HINTS) == 3
 
 
 cdef inline str _utf8(const char* s):
@@ -151,7 +155,8 @@ cdef class _Walk:
                     if itemtype is None:
                         itemtype = value
             a = a.next
-        if ((cls and hidden_class(cls)) or (style and hidden_style(style)) or has_hidden or aria == "true"
+        if ((cls and (_HINT0 in cls or _HINT1 in cls or _HINT2 in cls) and hidden_class(cls))
+                or (style and hidden_style(style)) or has_hidden or aria == "true"
                 or (tag in _CONTROL_TAGS and next(self.proxy(n).iterdescendants(*_BLOCK_TAGS), None) is None)
                 or (tag == "noscript"
                     and len(_text_content(self.proxy(n)).split()) < _NOSCRIPT_MIN_WORDS)):

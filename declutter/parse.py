@@ -188,10 +188,14 @@ def clean_tree(root: etree._Element) -> etree._Element:
     return root
 
 
+#: Every class that ``hidden_class`` accepts holds one of these (the compiled walk checks them first).
+HIDDEN_CLASS_HINTS = ("hidden", "sr-only", "screen-reader-text")
+
+
 def hidden_class(value: str) -> bool:
     """Whether a class attribute hides its element (``xpaths.HIDDEN_CLASSES``, but a responsive ``hidden``
     is shown at some width)."""
-    if "hidden" in value or "sr-only" in value or "screen-reader-text" in value:
+    if any(w in value for w in HIDDEN_CLASS_HINTS):
         words = set(value.split())
         if words & _ALWAYS_HIDDEN_CLASSES:
             return True

@@ -10,7 +10,6 @@ computed per block or per page is left to ``features_html`` (vectorised there).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from itertools import repeat
 from lxml import etree
 
 from declutter import xpaths
+from declutter._compiled import compiled
 from declutter.parse import hidden_class, hidden_style
 
 _WS = re.compile(r"[ \t\r\f\v\n\u00a0\u200b\u2028\u2029\ufeff]+")
@@ -424,15 +424,5 @@ def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> 
             tuple([f.key for f in block_stack[-1:-1 - REPEAT_LEVELS:-1]]))
 
 
-def _compiled_walk() -> Callable[[etree._Element], Walked] | None:
-    """The compiled walk, unless it is missing (no C compiler at install) or switched off."""
-    if os.environ.get("DECLUTTER_PURE_PYTHON"):
-        return None
-    try:
-        from declutter._walk import walk  # here, not on top: it imports this module's helpers
-    except ImportError:
-        return None
-    return walk
-
-
-_walk_c = _compiled_walk()
+_walk_module = compiled("_walk")  # here, not on top: it imports this module's helpers
+_walk_c: Callable[[etree._Element], Walked] | None = None if _walk_module is None else _walk_module.walk
