@@ -8,7 +8,9 @@
 * the other extractors run on the same pages in the same run;
 * speed: median per-page time of ``declutter.clean(bytes)`` against ``trafilatura.extract`` and a bare
   ``lxml.html.fromstring`` of the same bytes; peak RSS of a fresh process that cleans 1,000 pages;
-* writes the ``wcxb`` and ``speed-html`` sections of docs/benchmarks.md and docs/img/html-pr-curve.png.
+* writes the ``wcxb`` and ``speed-html`` sections of docs/benchmarks.md and docs/img/html-pr-curve.png;
+  ``--speed-only`` prints the speed section without writing anything (an A/B of the compiled modules:
+  run it once as is and once with ``DECLUTTER_PURE_PYTHON=1``).
 """
 
 from __future__ import annotations
@@ -215,6 +217,30 @@ def plot(report: dict, others: dict[str, dict[str, float]]) -> None:
     fig.savefig(IMG, dpi=110)
 
 
+def _speed_section(pages: list, command: str, log: Callable[[str], None]) -> str:
+    from declutter import model, segment_html
+
+    sp = speed(pages, log)
+    rss = peak_rss()
+    compiled = "on" if model._trees_c is not None and segment_html._walk_c is not None else "off"
+    return "\n".join([
+        "## HTML speed and memory\n",
+        stamp(command),
+        f"\nMedian per-page time over {sp['pages']} WCXB pages (every {SPEED_EVERY}rd page; bytes in, "
+        f"same pages, same process, interleaved); declutter's compiled modules: {compiled}:\n",
+        table(["what", "median ms/page", "ratio"], [
+            ["lxml.html.fromstring(bytes)", sp["lxml"], 1.0],
+            ["declutter.clean(bytes), shipped model", sp["declutter"], sp["ratio_lxml"]],
+            ["trafilatura.extract(bytes)", sp["trafilatura"], sp["trafilatura"] / sp["lxml"]],
+        ]),
+        f"\ndeclutter / trafilatura: **{sp['ratio_trafilatura']:.2f}×** (ratio of medians; median of "
+        f"per-page ratios {sp['median_page_ratio']:.2f}×). declutter / bare lxml parse: "
+        f"**{sp['ratio_lxml']:.1f}×**.\n",
+        f"\nPeak RSS of a fresh process that cleaned {RSS_PAGES:,} pages (read one at a time): "
+        f"**{rss:.0f} MB**.\n",
+    ])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cv-report", type=Path,
@@ -224,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                          "by an old report)")
     ap.add_argument("--fresh", action="store_true", help="recompute the CV report even if it exists")
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="time the speed section only and print it, without writing docs (for A/B runs, e.g. "
+                         "with DECLUTTER_PURE_PYTHON=1)")
     ap.add_argument("--reuse-others", action="store_true",
                     help="take the other systems' scores from the previous run (their code and the pages are "
                          "unchanged); the section says so")
@@ -232,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
+    if args.speed_only:
+        print(_speed_section(list(wcxb_pages()), "python benchmarks/wcxb.py --speed-only", log))
+        return 0
     if args.fresh and args.cv_report.exists():
         args.cv_report.unlink()
     report = declutter_cv(args.cv_report, log)
@@ -277,26 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     plot(report, {n: agg[n]["all"] for n in OTHERS})
 
     if not args.no_speed:
-        sp = speed(pages, log)
-        rss = peak_rss()
-        smd = [
-            "## HTML speed and memory\n",
-            stamp(command),
-            f"\nMedian per-page time over {sp['pages']} WCXB pages (every {SPEED_EVERY}rd page; bytes in, "
-            "same pages, same process, interleaved):\n",
-            table(["what", "median ms/page", "ratio"], [
-                ["lxml.html.fromstring(bytes)", sp["lxml"], 1.0],
-                ["declutter.clean(bytes), shipped model", sp["declutter"], sp["ratio_lxml"]],
-                ["trafilatura.extract(bytes)", sp["trafilatura"], sp["trafilatura"] / sp["lxml"]],
-            ]),
-            f"\ndeclutter / trafilatura: **{sp['ratio_trafilatura']:.2f}×** (ratio of medians; median of "
-            f"per-page ratios {sp['median_page_ratio']:.2f}×). declutter / bare lxml parse: "
-            f"**{sp['ratio_lxml']:.1f}×**.\n",
-            f"\nPeak RSS of a fresh process that cleaned {RSS_PAGES:,} pages (read one at a time): "
-            f"**{rss:.0f} MB**.\n",
-        ]
-        write_section("speed-html", "\n".join(smd))
-        print("\n".join(smd))
+        section = _speed_section(pages, command, log)
+        write_section("speed-html", section)
+        print(section)
     return 0
 
 

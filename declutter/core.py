@@ -18,7 +18,7 @@ from declutter.parse import adopt_tree, clean_tree, page_title, parse_html
 from declutter.segment_html import HtmlSegment, segment_html
 from declutter.segment_text import segment_text
 from declutter.settings import Options
-from declutter.smooth import decide, drop_repeats, drop_trailing_headings, smooth, trailing_headings_apply
+from declutter.smooth import decide, drop_repeats, smooth
 from declutter.title import html_title, text_title
 
 HTML_MODEL = "html"
@@ -150,30 +150,20 @@ def _score(blocks: list[Block], X: np.ndarray, names: tuple[str, ...], model: Mo
     scores = smooth(raw, model.smoothing)
     params = _decision_params(model, opts)
     passed = decide(scores, threshold, params)
-    deduped = drop_repeats(passed, [b.text for b in blocks]) if params.get("drop_repeats") else passed
-    keep = deduped
-    if kind == "html" and trailing_headings_apply(params, bool(X[0, names.index(_STATES_PRODUCT)] > 0)):
-        keep = drop_trailing_headings(deduped, X[:, names.index("heading_level")] > 0)
+    keep = drop_repeats(passed, [b.text for b in blocks]) if params.get("drop_repeats") else passed
     labels = ["content" if k else "junk" for k in keep]
     for b, s, label, why in zip(blocks, scores, labels, page_reasons(X, names, labels), strict=True):
         b.score = float(s)
         b.label = label
         b.reasons = why
-    for i in np.flatnonzero(passed & ~deduped).tolist():
+    for i in np.flatnonzero(passed & ~keep).tolist():
         blocks[i].reasons = ("repeats earlier content", *blocks[i].reasons[:2])
-    for i in np.flatnonzero(deduped & ~keep).tolist():
-        blocks[i].reasons = ("heading after the last content", *blocks[i].reasons[:2])
     return doc
-
-
-#: The HTML feature saying the page calls itself a product page (``hints.py``).
-_STATES_PRODUCT = "page_stated_product"
 
 
 #: Page-level adjustments of the model's cut that an explicit ``threshold=`` switches off, so that an explicit
 #: threshold means what the docs say: content is exactly the blocks scoring at least it (tail rule aside).
-_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback", "page_margin", "drop_repeats",
-               "drop_trailing_headings")
+_FAVOR_ONLY = ("page_gate", "gate_threshold", "empty_fallback", "page_margin", "drop_repeats")
 
 
 def _decision_params(model: Model, opts: Options) -> dict[str, float]:

@@ -126,27 +126,3 @@ def drop_repeats(keep: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     out = np.empty_like(keep)
     out[order] = kept & (seen - before == 1)
     return out
-
-
-def drop_trailing_headings(keep: np.ndarray, heading: np.ndarray) -> np.ndarray:
-    """``keep`` without the kept headings after the last kept non-heading block: they head nothing.
-
-    ``heading`` marks the heading blocks; ``keep`` is a mask or a (blocks, k) matrix of masks (the trainer's
-    sweep), each column on its own.
-    """
-    if keep.ndim == 1:
-        return drop_trailing_headings(keep[:, None], heading)[:, 0]
-    heading = np.asarray(heading, dtype=bool)
-    if not heading.any():
-        return keep.copy()
-    idx = np.arange(heading.size)[:, None]
-    last = np.where(keep & ~heading[:, None], idx, -1).max(axis=0)  # -1: no text kept in that column
-    return keep & ~(heading[:, None] & (idx > last[None, :]))
-
-
-def trailing_headings_apply(params: dict[str, float], states_product: bool) -> bool:
-    """Whether ``drop_trailing_headings`` runs on a page: the model asks for it, on pages that say they are
-    a product page (JSON-LD, og:type, microdata) when it asks for those only."""
-    if not params.get("drop_trailing_headings"):
-        return False
-    return states_product or not params.get("trailing_headings_product_only")

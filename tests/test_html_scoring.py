@@ -16,7 +16,7 @@ from declutter import core, features_html
 from declutter.model import load_model
 from declutter.parse import clean_tree, parse_html
 from declutter.segment_html import segment_html
-from declutter.smooth import decide, drop_repeats, drop_trailing_headings
+from declutter.smooth import decide, drop_repeats
 from declutter.train.labels_html import block_labels, oracle
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -176,48 +176,3 @@ def test_drop_repeats_applies_only_at_a_favor_of_a_model_that_asks(monkeypatch: 
     assert paragraphs[1].reasons[0] == "repeats earlier content"
     every = declutter.clean(page, threshold=0.0)
     assert all(b.label == "content" for b in every.blocks)
-
-
-def _without_trailing_headings(keep: list[bool], heading: list[bool]) -> list[bool]:
-    """``drop_trailing_headings`` for one mask, written plainly."""
-    last = max((i for i, (k, h) in enumerate(zip(keep, heading, strict=True)) if k and not h), default=-1)
-    return [k and not (h and i > last) for i, (k, h) in enumerate(zip(keep, heading, strict=True))]
-
-
-def test_drop_trailing_headings_drops_only_headings_after_the_last_kept_text() -> None:
-    heading = np.array([True, False, True, False, True, True, False])
-    keep = np.array([True, True, True, True, True, True, False])
-    # the last two headings head nothing kept; the first two head kept text
-    assert drop_trailing_headings(keep, heading).tolist() == [True, True, True, True, False, False, False]
-    only_headings = np.array([True, False, False, False, True, False, False])
-    assert not drop_trailing_headings(only_headings, heading).any()
-    assert drop_trailing_headings(np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)).size == 0
-    rng = np.random.default_rng(3)
-    for _ in range(200):
-        n = int(rng.integers(1, 20))
-        heading = rng.random(n) < 0.4
-        sweep = rng.random((n, 5)) < 0.6
-        both = drop_trailing_headings(sweep, heading)
-        for j in range(sweep.shape[1]):
-            assert both[:, j].tolist() == _without_trailing_headings(sweep[:, j].tolist(), heading.tolist())
-
-
-def test_trailing_headings_dropped_only_on_pages_stating_product(monkeypatch: pytest.MonkeyPatch) -> None:
-    body = ("<h1>Steel kettle with a long name</h1>"
-            + "<p>A paragraph about the kettle, long enough to be read as content by the scorer.</p>" * 3
-            + "<h2>Customer reviews</h2></body></html>")
-    product = ('<html><head><script type="application/ld+json">{"@type": "Product"}</script></head><body>'
-               + body)
-    article = '<html><head><meta property="og:type" content="article"></head><body>' + body
-    shipped = load_model("html")
-    model = dataclasses.replace(shipped, smoothing={**shipped.smoothing, "drop_trailing_headings": 1.0,
-                                                    "trailing_headings_product_only": 1.0})
-    monkeypatch.setattr(core, "load_model", lambda name: model)
-
-    def last_heading(page: str, **kw: object) -> declutter.Block:
-        return next(b for b in declutter.clean(page, **kw).blocks if b.text == "Customer reviews")
-
-    assert last_heading(product, threshold=0.0).label == "content"  # an explicit threshold means the score
-    dropped = last_heading(product, favor="recall")
-    assert dropped.label == "junk" and dropped.reasons[0] == "heading after the last content"
-    assert last_heading(article, favor="recall").reasons[0] != "heading after the last content"

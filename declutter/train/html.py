@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 
 from declutter import features_html
-from declutter.smooth import decide, drop_repeats, drop_trailing_headings, smooth, trailing_headings_apply
+from declutter.smooth import decide, drop_repeats, smooth
 from declutter.train.cv import domain_folds
 from declutter.train.export import flatten_lightgbm, write_model
 from declutter.train.html_data import Page, load_pages, page_f1
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "html.json.gz"
-VERSION = "1.3.0"
+VERSION = "1.2.0"
 K_FOLDS = 5
 NUM_ROUNDS = 200
 PARAMS: dict[str, Any] = {
@@ -59,16 +59,9 @@ EMPTY_FALLBACK = 0.7
 #: A block with the same text as an earlier content block is junk (``smooth.drop_repeats``): the reference
 #: holds repeated text once. Stored with the smoothing so ``declutter.clean`` applies it with this model only.
 DROP_REPEATS = 1.0
-#: On pages that say they are product pages, a kept heading after the last kept text is junk
-#: (``smooth.drop_trailing_headings``): "Reviews", "Related products", "Specifications" left without their
-#: blocks. Measured on all pages too: it helped product pages only and cost collection and listing pages.
-TRAILING_HEADINGS = {"drop_trailing_headings": 1.0, "trailing_headings_product_only": 1.0}
-_HEADING_LEVEL = features_html.FEATURES.index("heading_level")
-_STATES_PRODUCT = features_html.FEATURES.index("page_stated_product")
 #: Smoothing grid (``alpha``, ``window``); tail rule off or on (``tail_anchor``, ``tail_margin``).
 SMOOTH_GRID: tuple[dict[str, float], ...] = tuple(
-    {"alpha": a, "window": w, **tail, "empty_fallback": EMPTY_FALLBACK, "drop_repeats": DROP_REPEATS,
-     **TRAILING_HEADINGS}
+    {"alpha": a, "window": w, **tail, "empty_fallback": EMPTY_FALLBACK, "drop_repeats": DROP_REPEATS}
     for a in (0.0, 0.2, 0.35, 0.5)
     for w in ((1, 2, 3) if a else (0,))
     for tail in ({}, {"tail_anchor": 0.8, "tail_margin": 0.15})
@@ -109,12 +102,6 @@ def _fbeta(p: float, r: float, beta: float) -> float:
     return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
 
 
-def _drop_trailing_headings(keep: np.ndarray, page: Page, params: dict[str, float]) -> np.ndarray:
-    if not len(page.y) or not trailing_headings_apply(params, bool(page.X[0, _STATES_PRODUCT] > 0)):
-        return keep
-    return drop_trailing_headings(keep, page.X[:, _HEADING_LEVEL] > 0)
-
-
 def _page_sweep(page: Page, scores: np.ndarray, params: dict[str, float]) -> np.ndarray:
     """(precision, recall, F1) of one page at every threshold; ``decide`` vectorised over thresholds."""
     res = np.zeros((THRESHOLDS.size, 3))
@@ -124,7 +111,6 @@ def _page_sweep(page: Page, scores: np.ndarray, params: dict[str, float]) -> np.
     keep = np.stack([decide(scores, float(t), params) for t in THRESHOLDS], axis=1)
     if params.get("drop_repeats"):
         keep = drop_repeats(keep, page.texts)
-    keep = _drop_trailing_headings(keep, page, params)
     keep = keep.astype(np.float64)
     out = np.asarray(page.words.T @ keep)  # vocabulary x thresholds
     n_out = out.sum(axis=0)
@@ -195,7 +181,6 @@ def cv_report(pages: Sequence[Page], raw: Sequence[np.ndarray], folds: Sequence[
                 keep = decide(sm, t, tuned.smoothing)
                 if tuned.smoothing.get("drop_repeats"):
                     keep = drop_repeats(keep, p.texts)
-                keep = _drop_trailing_headings(keep, p, tuned.smoothing)
                 entry[favor] = dict(zip(("precision", "recall", "f1"), page_f1(p, keep), strict=True))
                 entry[favor]["empty"] = bool(p.n_ref > 0 and (p.words.T @ keep.astype(float)).sum() == 0)
             curve = sweep([p], [raw[i]], tuned.smoothing)[0]
