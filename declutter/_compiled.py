@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from types import ModuleType
 
 
 def compiled(name: str) -> ModuleType | None:
-    """``declutter.<name>`` if it is built and allowed, else None."""
+    """``declutter.<name>`` if it is built and allowed, else None.
+
+    A module that is built but cannot load (say, lxml was upgraded to a binary-incompatible version after the
+    build) costs speed, not correctness: declutter warns once and runs the pure-Python twin.
+    """
     if os.environ.get("DECLUTTER_PURE_PYTHON"):
         return None
     try:
         return importlib.import_module(f"declutter.{name}")
-    except ImportError:
+    except ModuleNotFoundError:
+        return None
+    except Exception as exc:  # any load failure falls back to the same code in Python
+        warnings.warn(f"declutter: compiled module {name} failed to load ({exc!r}); using pure Python",
+                      RuntimeWarning, stacklevel=2)
         return None

@@ -1,8 +1,9 @@
 """A cleaned lxml tree to text blocks, each with the DOM context the HTML features need.
 
-One pass over start/end events (``etree.iterwalk``), so 10,000-level nesting costs no recursion. Block-level
-elements start a new block; inline text joins the nearest open block; ``<br><br>`` splits a block; table rows
-become one block each with cells joined by `` | ``.
+One pass over the tree's start/end events, without recursion (10,000-level nesting is fine): in C by
+``_walk.pyx`` when it is built, else by ``walk_python`` (``etree.iterwalk``); both call the per-block helpers
+here. Block-level elements start a new block; inline text joins the nearest open block; ``<br><br>`` splits
+a block; table rows become one block each with cells joined by `` | ``.
 
 This is the HTML hot path: per element it does a few dict look-ups and integer ``|``; everything that can be
 computed per block or per page is left to ``features_html`` (vectorised there).

@@ -55,3 +55,23 @@ def test_compiled_tree_scores_equal_numpy_on_a_deep_sparse_tree() -> None:
     X = np.random.default_rng(1).random((50, depth)) * 0.6 + 0.2
     X[::7, ::3] = np.nan
     assert np.array_equal(m.raw(X), m.raw_numpy(X))
+
+
+def test_compiled_module_that_cannot_load_falls_back_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from declutter import _compiled
+
+    def broken(name: str) -> None:
+        raise ValueError("lxml.etree._Element size changed")
+
+    monkeypatch.setattr(_compiled.importlib, "import_module", broken)
+    with pytest.warns(RuntimeWarning, match="failed to load"):
+        assert _compiled.compiled("_trees") is None
+
+
+def test_compiled_modules_are_off_when_asked_or_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    from declutter import _compiled
+
+    assert _compiled.compiled("_trees") is not None
+    assert _compiled.compiled("_no_such_module") is None
+    monkeypatch.setenv("DECLUTTER_PURE_PYTHON", "1")
+    assert _compiled.compiled("_trees") is None
