@@ -8,6 +8,8 @@ by the caller, attributes with entities, text after ``</body>``, deep nesting, a
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES
@@ -107,3 +109,32 @@ def test_segment_html_gives_the_same_blocks_with_either_walk(monkeypatch: pytest
     compiled = S.segment_html(clean_tree(parse_html(page)))
     monkeypatch.setattr(S, "_walk_c", None)
     assert S.segment_html(clean_tree(parse_html(page))) == compiled
+
+
+_FUZZ_TAGS = ("div", "p", "span", "a", "b", "li", "ul", "table", "tr", "td", "br", "hr", "pre", "h2", "img",
+              "button", "noscript", "nav", "blockquote", "script", "svg", "select", "option")
+_FUZZ_ATTRS = ('class="menu"', 'class="hidden"', 'class="sr-only x"', 'style="display:none"', "hidden",
+               'aria-hidden="true"', 'id=" main "', 'role="navigation"', 'class="a &amp; b"', 'href="#"')
+_FUZZ_TEXT = ("alpha", "  ", "\n", "caf\u00e9", "\u65e5\u672c", "&amp;", "&nbsp;", "<!-- c -->", "<?pi x?>")
+
+
+def _random_markup(rng: random.Random, depth: int = 0) -> str:
+    out = []
+    for _ in range(rng.randint(0, 4)):
+        if rng.random() < 0.35 or depth > 5:
+            out.append(rng.choice(_FUZZ_TEXT))
+            continue
+        tag, attrs = rng.choice(_FUZZ_TAGS), " ".join(rng.sample(_FUZZ_ATTRS, rng.randint(0, 2)))
+        close = "" if rng.random() < 0.08 else f"</{tag}>"  # unclosed tags too
+        out.append(f"<{tag} {attrs}>" if tag in ("br", "hr", "img") else
+                   f"<{tag} {attrs}>{_random_markup(rng, depth + 1)}{close}")
+    return "".join(out)
+
+
+def test_compiled_walk_equals_python_walk_on_random_markup() -> None:
+    for seed in range(300):
+        rng = random.Random(seed)
+        page = f"<html><body>{_random_markup(rng)}</body>{'after' if seed % 5 == 0 else ''}</html>"
+        for root in (clean_tree(parse_html(page)), etree.fromstring(page, etree.HTMLParser())):
+            python, compiled = _both(root)
+            assert compiled == python, page
