@@ -35,10 +35,33 @@ cdef object _CELL_TAGS = xpaths.TABLE_CELL_TAGS
 cdef object _CONTROL_TAGS = xpaths.CONTROL_TAGS
 cdef object _CTX_BIT = CONTEXT_BIT
 cdef int _NOSCRIPT_MIN_WORDS = xpaths.NOSCRIPT_MIN_WORDS
-cdef str _HINT0 = HIDDEN_CLASS_HINTS[0]
-cdef str _HINT1 = HIDDEN_CLASS_HINTS[1]
-cdef str _HINT2 = HIDDEN_CLASS_HINTS[2]
-assert len(HIDDEN_CLASS_HINTS) == 3
+cdef tuple _HIDDEN_HINTS = HIDDEN_CLASS_HINTS
+#: The attributes the walk reads (only their values are ever decoded), and their names as C strings.
+cdef tuple _ATTRS = ("class", "style", "hidden", "aria-hidden", "id", "role", "itemprop", "itemtype")
+cdef tuple _ATTR_BYTES = tuple(name.encode() for name in _ATTRS)  # owns the memory _ATTR_NAMES points to
+cdef enum:
+    N_ATTRS = 8
+assert len(_ATTRS) == N_ATTRS
+cdef const char* _ATTR_NAMES[N_ATTRS]
+for _i in range(N_ATTRS):
+    _ATTR_NAMES[_i] = <const char*>_ATTR_BYTES[_i]
+
+
+cdef inline int _attr_slot(const char* name) noexcept:
+    """The attribute's index in ``_ATTRS``, or -1."""
+    cdef int i
+    for i in range(N_ATTRS):
+        if strcmp(name, _ATTR_NAMES[i]) == 0:
+            return i
+    return -1
+
+
+cdef inline bint _maybe_hidden_class(str cls):
+    """A cheap necessary condition for ``hidden_class`` (spares the Python call on most elements)."""
+    for hint in _HIDDEN_HINTS:
+        if hint in cls:
+            return True
+    return False
 
 
 cdef inline str _utf8(const char* s):
@@ -115,48 +138,21 @@ cdef class _Walk:
     cdef bint start(self, xmlNode* n) except -1:
         """An element's start event; False when its subtree is skipped."""
         cdef xmlAttr* a = n.properties
-        cdef const char* name
-        cdef bint has_hidden = False
+        cdef int slot
         tag = _tag(n)
         self.depth += 1
         self.serial += 1
-        cls = style = ident = role = itemprop = itemtype = aria = None
+        values = [None] * N_ATTRS  # the first value of each attribute in _ATTRS, as ``el.get`` gives it
         while a is not NULL:
             if a.ns is NULL:
-                name = <const char*>a.name
-                if not _plain_value(a):
-                    value = self.proxy(n).get(_utf8(name))
-                    if value is None:  # a DTD-declared default lxml would not report: never seen in HTML
-                        a = a.next
-                        continue
-                else:
-                    value = _value(a)
-                if strcmp(name, "class") == 0:
-                    if cls is None:
-                        cls = value
-                elif strcmp(name, "style") == 0:
-                    if style is None:
-                        style = value
-                elif strcmp(name, "hidden") == 0:
-                    has_hidden = True
-                elif strcmp(name, "aria-hidden") == 0:
-                    if aria is None:
-                        aria = value
-                elif strcmp(name, "id") == 0:
-                    if ident is None:
-                        ident = value
-                elif strcmp(name, "role") == 0:
-                    if role is None:
-                        role = value
-                elif strcmp(name, "itemprop") == 0:
-                    if itemprop is None:
-                        itemprop = value
-                elif strcmp(name, "itemtype") == 0:
-                    if itemtype is None:
-                        itemtype = value
+                slot = _attr_slot(<const char*>a.name)
+                if slot >= 0 and values[slot] is None:
+                    # a value with entity nodes (never from the HTML parser): let lxml join it
+                    values[slot] = _value(a) if _plain_value(a) else self.proxy(n).get(_ATTRS[slot])
             a = a.next
-        if ((cls and (_HINT0 in cls or _HINT1 in cls or _HINT2 in cls) and hidden_class(cls))
-                or (style and hidden_style(style)) or has_hidden or aria == "true"
+        cls, style, hidden, aria, ident, role, itemprop, itemtype = values
+        if ((cls and _maybe_hidden_class(cls) and hidden_class(cls))
+                or (style and hidden_style(style)) or hidden is not None or aria == "true"
                 or (tag in _CONTROL_TAGS and next(self.proxy(n).iterdescendants(*_BLOCK_TAGS), None) is None)
                 or (tag == "noscript"
                     and len(_text_content(self.proxy(n)).split()) < _NOSCRIPT_MIN_WORDS)):
