@@ -1,14 +1,16 @@
 # cython: language_level=3
-"""The segmenter's walk over lxml's C nodes (compiled; see ``segment_html.segment_html``).
+"""The segmenter compiled (see ``segment_html.segment_html``); ``segment_html.segments_python`` is its twin.
 
 It does what ``segment_html.walk_python`` does with ``etree.iterwalk``, step for step, but reads the libxml2
 nodes under an lxml element directly (lxml's public C API), so no Python object is made per element or per
 attribute. Text nodes are read in runs, as lxml's ``.text`` and ``.tail`` join them. The rare steps that look
 into a subtree (``<button>``, ``<noscript>``) take the element's Python proxy and run the Python code.
-Everything per block (text, context, the segment itself) is the Python module's own helpers.
+Per block, the open blocks are typed frames and a segment's context (class distances, ancestors, path, repeat
+keys) is computed from them in C; the text, kind, label and class words use the Python module's helpers.
 """
 
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
+from libc.stdlib cimport free, malloc
 from libc.string cimport strcmp, strlen
 from lxml.includes cimport etreepublic as cetree
 from lxml.includes cimport tree
@@ -18,13 +20,17 @@ from declutter import xpaths
 from declutter.parse import HIDDEN_CLASS_HINTS, hidden_class, hidden_style
 from declutter.segment_html import (
     _LIST_TAGS,
+    ANCESTOR_LEVELS,
     CONTEXT_BIT,
-    _Frame,
+    GROUPS,
+    REPEAT_LEVELS,
+    WS_CHARS,
+    HtmlSegment,
     _last_is_break,
     _text_content,
+    block_kind,
     block_text,
     class_bits,
-    emit,
     frame_label,
 )
 
@@ -36,6 +42,10 @@ cdef object _CONTROL_TAGS = xpaths.CONTROL_TAGS
 cdef object _CTX_BIT = CONTEXT_BIT
 cdef int _NOSCRIPT_MIN_WORDS = xpaths.NOSCRIPT_MIN_WORDS
 cdef tuple _HIDDEN_HINTS = HIDDEN_CLASS_HINTS
+cdef Py_ssize_t _N_GROUPS = len(GROUPS)
+cdef Py_ssize_t _ANCESTOR_LEVELS = ANCESTOR_LEVELS
+cdef Py_ssize_t _REPEAT_LEVELS = REPEAT_LEVELS
+assert _N_GROUPS <= 64 and len(CONTEXT_BIT) <= 63  # both are bit sets in a C integer here
 #: The attributes the walk reads (only their values are ever decoded), and their names as C strings.
 cdef tuple _ATTRS = ("class", "style", "hidden", "aria-hidden", "id", "role", "itemprop", "itemtype")
 cdef tuple _ATTR_BYTES = tuple(name.encode() for name in _ATTRS)  # owns the memory _ATTR_NAMES points to
@@ -56,12 +66,138 @@ cdef inline int _attr_slot(const char* name) noexcept:
     return -1
 
 
+cdef enum:  # what the walk does with a tag, as bits (``_TagInfo.flags``)
+    T_BLOCK = 1
+    T_CELL = 2
+    T_CONTROL = 4
+    T_NOSCRIPT = 8
+    T_BR = 16
+    T_A = 32
+    T_IMG = 64
+    T_PRE = 128
+    T_HR = 256
+    T_LIST = 512
+    T_TR = 1024
+
+
+cdef class _TagInfo:
+    """A tag name and its role in the walk, looked up once per name and page."""
+    cdef str name
+    cdef int flags
+    cdef long long ctx_bit
+
+
+cdef _TagInfo _tag_info(str name):
+    cdef _TagInfo t = _TagInfo.__new__(_TagInfo)
+    t.name = name
+    t.flags = ((T_BLOCK if name in _BLOCK_TAGS else 0) | (T_CELL if name in _CELL_TAGS else 0)
+               | (T_CONTROL if name in _CONTROL_TAGS else 0) | (T_LIST if name in _LIST_TAGS else 0))
+    for flag, tag in ((T_NOSCRIPT, "noscript"), (T_BR, "br"), (T_A, "a"), (T_IMG, "img"), (T_PRE, "pre"),
+                      (T_HR, "hr"), (T_TR, "tr")):
+        if name == tag:
+            t.flags |= flag
+    t.ctx_bit = _CTX_BIT.get(name, 0)
+    return t
+
+
 cdef inline bint _maybe_hidden_class(str cls):
     """A cheap necessary condition for ``hidden_class`` (spares the Python call on most elements)."""
     for hint in _HIDDEN_HINTS:
         if hint in cls:
             return True
     return False
+
+
+cdef extern from "Python.h":
+    const unsigned char* PyUnicode_1BYTE_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index) noexcept
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+#: ``WS_CHARS`` (the characters ``block_text``'s regex collapses) as a test on a code point.
+cdef bint _WS_LATIN1[256]
+cdef Py_UCS4 _WS_WIDE[8]
+cdef int _N_WS_WIDE = 0
+for _i in range(256):
+    _WS_LATIN1[_i] = False
+for _ch in WS_CHARS:
+    if ord(_ch) < 256:
+        _WS_LATIN1[ord(_ch)] = True
+    else:
+        assert _N_WS_WIDE < 8
+        _WS_WIDE[_N_WS_WIDE] = ord(_ch)
+        _N_WS_WIDE += 1
+
+
+cdef inline bint _is_ws(Py_UCS4 c) noexcept:
+    cdef int k
+    if c < 256:
+        return _WS_LATIN1[c]
+    for k in range(_N_WS_WIDE):
+        if c == _WS_WIDE[k]:
+            return True
+    return False
+
+
+cdef str _collapse_unicode(str raw):
+    """``_WS.sub(" ", raw).strip()`` (``block_text`` for non-ASCII text) in one pass over the code points."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw), i, j = 0
+    cdef int kind = PyUnicode_KIND(raw)
+    cdef void* data = PyUnicode_DATA(raw)
+    cdef Py_UCS4 c
+    cdef bint run = False
+    cdef Py_UCS4* buf = <Py_UCS4*>malloc((n + 1) * sizeof(Py_UCS4))
+    if buf is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if _is_ws(c):
+                if not run:
+                    buf[j] = 32
+                    j += 1
+                    run = True
+            else:
+                buf[j] = c
+                j += 1
+                run = False
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, j).strip()
+    finally:
+        free(buf)
+
+
+cdef inline bint _ascii_space(unsigned char c) noexcept:
+    """``str.split``'s whitespace among ASCII characters."""
+    return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
+
+
+cdef str _collapse_ascii(str raw):
+    """``" ".join(raw.split())`` for ASCII text (``block_text``), without a string per word."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw), i, j = 0
+    cdef const unsigned char* src = PyUnicode_1BYTE_DATA(raw)
+    cdef unsigned char c
+    cdef bint gap = False
+    cdef char* buf = <char*>malloc(n + 1)
+    if buf is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = src[i]
+            if _ascii_space(c):
+                gap = j > 0
+            else:
+                if gap:
+                    buf[j] = 32
+                    j += 1
+                    gap = False
+                buf[j] = c
+                j += 1
+        return PyUnicode_DecodeASCII(buf, j, NULL)
+    finally:
+        free(buf)
 
 
 cdef inline str _utf8(const char* s):
@@ -104,10 +240,43 @@ cdef str _value(xmlAttr* a):
     return "".join(pieces)
 
 
+cdef class _Frame:
+    """An open block element (the twin of ``segment_html._Frame``, with C fields)."""
+    cdef str tag, ident, cls, label
+    cdef int flags
+    cdef unsigned long long bits
+    cdef long long ctx
+    cdef Py_ssize_t lists, serial, depth
+    cdef size_t node
+    cdef tuple key, context
+
+    cdef str get_label(self):
+        if self.label is None:
+            self.label = frame_label(self.tag, self.ident, self.cls)
+        return self.label
+
+
+cdef _Frame _frame(_TagInfo tag, unsigned long long bits, long long ctx, Py_ssize_t lists, Py_ssize_t serial,
+                   tuple key, size_t node, Py_ssize_t depth, str ident, str cls):
+    cdef _Frame f = _Frame.__new__(_Frame)
+    f.tag = tag.name
+    f.flags = tag.flags
+    f.bits = bits
+    f.ctx = ctx
+    f.lists = lists
+    f.serial = serial
+    f.key = key
+    f.node = node
+    f.depth = depth
+    f.ident = ident
+    f.cls = cls
+    return f
+
+
 cdef class _Walk:
     cdef cetree._Document doc
-    cdef list segments, keys, block_stack, nodes, marked, parts
-    cdef dict sibling_count, ends
+    cdef list segments, keys, block_stack, parts
+    cdef dict sibling_count, ends, names
     cdef Py_ssize_t link_chars, links, images, pre, link_depth, depth, serial
 
     def __cinit__(self, cetree._Element body):
@@ -116,50 +285,125 @@ cdef class _Walk:
         self.keys = []
         self.sibling_count = {}
         self.ends = {}
-        self.block_stack = [_Frame("body", 0, 0, 0, True, 0, (0, "", ""), body, 0)]
-        self.nodes = [<size_t>body._c_node]  # the C node of each frame of block_stack
-        self.marked = []
+        self.names = {}
+        self.block_stack = [_frame(_tag_info("body"), 0, 0, 0, 0, (0, "", ""), <size_t>body._c_node, 0, body.get("id"),
+                                   body.get("class"))]
         self.parts = []
         self.link_chars = self.links = self.images = self.pre = 0
         self.link_depth = self.depth = self.serial = 0
 
+    cdef tuple context(self):
+        """What a segment of the open block inherits from the blocks around it (``_block_context``)."""
+        cdef list stack = self.block_stack
+        cdef Py_ssize_t top = len(stack) - 1
+        cdef Py_ssize_t i, k, gi
+        cdef _Frame block = <_Frame>stack[top]
+        cdef _Frame f
+        cdef unsigned long long any_bits = 0, fresh
+        cdef Py_ssize_t dist[64]
+        for gi in range(_N_GROUPS):
+            dist[gi] = -1
+        for i in range(top, -1, -1):  # nearest first: a group's distance is that of its nearest match
+            f = <_Frame>stack[i]
+            fresh = f.bits & ~any_bits
+            if fresh:
+                any_bits |= f.bits
+                for gi in range(_N_GROUPS):
+                    if fresh >> gi & 1:
+                        dist[gi] = top - i
+        kind, level = block_kind(block.tag, block.lists, block.ctx)
+        anc = tuple([(<_Frame>stack[top - 1 - k]).serial if top - 1 - k >= 0 else 0
+                     for k in range(_ANCESTOR_LEVELS)])
+        path = ">".join([(<_Frame>stack[i]).get_label() for i in range(max(top - 3, 0), top + 1)])
+        repeat_keys = tuple([(<_Frame>stack[top - k]).key for k in range(min(_REPEAT_LEVELS, top + 1))])
+        return (kind, level, path, tuple([dist[gi] for gi in range(_N_GROUPS)]), any_bits, anc, repeat_keys)
+
     cdef int flush(self) except -1:
-        text = block_text("".join(self.parts), self.pre)
+        cdef _Frame block
+        cdef Py_ssize_t n_chars
+        raw = "".join(self.parts)
+        if self.pre:
+            text = block_text(raw, self.pre)
+        else:
+            text = _collapse_ascii(raw) if raw.isascii() else _collapse_unicode(raw)
         self.parts = []
         if text:
-            emit(self.segments, self.keys, self.block_stack, self.marked, text, self.link_chars, self.links,
-                 self.images, self.serial)
+            block = <_Frame>self.block_stack[-1]
+            if block.context is None:  # once per block, however many segments it yields
+                block.context = self.context()
+            kind, level, path, dist, any_bits, anc, repeat_keys = block.context
+            self.keys.append(repeat_keys)
+            n_chars = len(text)
+            self.segments.append(HtmlSegment(
+                text, kind, level, block.tag, path, min(self.link_chars, n_chars), self.links, block.ctx, dist,
+                any_bits, block.bits, block.depth, anc, (), block.serial, self.serial, 0, self.images,
+            ))
         self.link_chars = self.links = self.images = self.pre = 0
         return 0
 
     cdef object proxy(self, xmlNode* n):
         return cetree.elementFactory(self.doc, n)
 
+    cdef _TagInfo tag(self, xmlNode* n):
+        """``el.tag`` and its role; names without a namespace are looked up once per walk (libxml2 shares
+        their strings within a document)."""
+        cdef size_t key
+        if n.ns is not NULL:
+            return _tag_info(_tag(n))
+        key = <size_t>n.name
+        info = self.names.get(key)
+        if info is None:
+            info = self.names[key] = _tag_info(_utf8(<const char*>n.name))
+        return <_TagInfo>info
+
+    cdef bint has_block_descendant(self, xmlNode* top):
+        """``next(el.iterdescendants(*BLOCK_TAGS), None) is not None`` without building lxml's tag matcher."""
+        cdef xmlNode* cur = top.children
+        while cur is not NULL and cur is not top:
+            if cur.type == tree.XML_ELEMENT_NODE:
+                if cur.ns is NULL and self.tag(cur).flags & T_BLOCK:
+                    return True
+                if cur.children is not NULL:
+                    cur = cur.children
+                    continue
+            while cur is not top and cur.next is NULL:
+                cur = cur.parent
+            if cur is top:
+                break
+            cur = cur.next
+        return False
+
     cdef bint start(self, xmlNode* n) except -1:
         """An element's start event; False when its subtree is skipped."""
         cdef xmlAttr* a = n.properties
         cdef int slot
-        tag = _tag(n)
+        cdef _Frame parent
+        cdef _TagInfo info = self.tag(n)
+        cdef int flags = info.flags
+        cdef str tag = info.name
         self.depth += 1
         self.serial += 1
-        values = [None] * N_ATTRS  # the first value of each attribute in _ATTRS, as ``el.get`` gives it
-        while a is not NULL:
-            if a.ns is NULL:
-                slot = _attr_slot(<const char*>a.name)
-                if slot >= 0 and values[slot] is None:
-                    # a value with entity nodes (never from the HTML parser): let lxml join it
-                    values[slot] = _value(a) if _plain_value(a) else self.proxy(n).get(_ATTRS[slot])
-            a = a.next
-        cls, style, hidden, aria, ident, role, itemprop, itemtype = values
-        if ((cls and _maybe_hidden_class(cls) and hidden_class(cls))
-                or (style and hidden_style(style)) or hidden is not None or aria == "true"
-                or (tag in _CONTROL_TAGS and next(self.proxy(n).iterdescendants(*_BLOCK_TAGS), None) is None)
-                or (tag == "noscript"
+        cls = style = hidden = aria = ident = role = itemprop = itemtype = None
+        if a is not NULL:
+            values = [None] * N_ATTRS  # the first value of each attribute in _ATTRS, as ``el.get`` gives it
+            while a is not NULL:
+                if a.ns is NULL:
+                    slot = _attr_slot(<const char*>a.name)
+                    if slot >= 0 and values[slot] is None:
+                        # a value with entity nodes (never from the HTML parser): let lxml join it
+                        values[slot] = _value(a) if _plain_value(a) else self.proxy(n).get(_ATTRS[slot])
+                a = a.next
+            cls, style, hidden, aria, ident, role, itemprop, itemtype = values
+            if ((cls and _maybe_hidden_class(cls) and hidden_class(cls))
+                    or (style and hidden_style(style)) or hidden is not None or aria == "true"):
+                return False
+        if ((flags & T_CONTROL and not self.has_block_descendant(n))
+                or (flags & T_NOSCRIPT
                     and len(_text_content(self.proxy(n)).split()) < _NOSCRIPT_MIN_WORDS)):
             return False
-        if tag in _BLOCK_TAGS:
-            parent = self.block_stack[-1]
-            if tag in _CELL_TAGS and parent.tag == "tr":
+        if flags & T_BLOCK:
+            parent = <_Frame>self.block_stack[-1]
+            if flags & T_CELL and parent.flags & T_TR:
                 if self.parts:
                     self.parts.append(" | ")
             else:
@@ -169,40 +413,34 @@ cdef class _Walk:
                 self.sibling_count[key] = self.sibling_count.get(key, 0) + 1
                 if self.parts:
                     self.flush()
-                if bits:
-                    self.marked.append((len(self.block_stack), bits))
-                frame = _Frame(tag, bits, parent.ctx | _CTX_BIT.get(tag, 0), parent.lists + (tag in _LIST_TAGS),
-                               True, self.serial, key, None, self.depth)
-                frame._label = frame_label(tag, ident, cls)
-                self.block_stack.append(frame)
-                self.nodes.append(<size_t>n)
-                if tag == "pre":
+                self.block_stack.append(_frame(info, bits, parent.ctx | info.ctx_bit,
+                                               parent.lists + (flags & T_LIST != 0), self.serial, key, <size_t>n,
+                                               self.depth, ident, cls))
+                if flags & T_PRE:
                     self.pre += 1
-                elif tag == "hr" and self.parts:
+                elif flags & T_HR and self.parts:
                     self.flush()
-        elif tag == "br":
+        elif flags & T_BR:
             if _last_is_break(self.parts):
                 self.flush()
             else:
                 self.parts.append("\n")
-        elif tag == "a":
+        elif flags & T_A:
             self.link_depth += 1
             self.links += 1
-        elif tag == "img":
+        elif flags & T_IMG:
             self.images += 1
         return True
 
     cdef int end(self, xmlNode* n) except -1:
         """An element's end event (its tail is the text run that follows)."""
+        cdef _Frame frame = <_Frame>self.block_stack[-1]
         self.depth -= 1
-        if self.nodes[-1] == <size_t>n:
+        if frame.node == <size_t>n:
             if self.parts:
                 self.flush()
-            frame = self.block_stack.pop()
-            self.nodes.pop()
+            self.block_stack.pop()
             self.ends[frame.serial] = self.serial
-            if self.marked and self.marked[-1][0] == len(self.block_stack):
-                self.marked.pop()
         elif self.link_depth and n.ns is NULL and strcmp(<const char*>n.name, "a") == 0:
             self.link_depth -= 1
         return 0
@@ -256,8 +494,26 @@ cdef class _Walk:
         return 0
 
 
-def walk(cetree._Element body):
-    """``segment_html.walk_python(body)``, compiled."""
+    cdef int finish(self) except -1:
+        """Sibling repetition and the ancestors' last serials, known only after the walk (``_finish``)."""
+        cdef Py_ssize_t i, m, c, last = self.serial + 1
+        cdef dict count = self.sibling_count, ends = self.ends
+        ends[0] = last
+        for i in range(len(self.segments)):
+            seg = self.segments[i]
+            m = 0
+            for k in <tuple>self.keys[i]:
+                c = count.get(k, 0)
+                if c > m:
+                    m = c
+            seg.repeat = m
+            seg.ancestor_ends = tuple([ends.get(a, last) for a in <tuple>seg.ancestors])
+        return 0
+
+
+def segments(cetree._Element body):
+    """``segment_html.segments_python(body)``, compiled."""
     w = _Walk(body)
     w.run(body._c_node)
-    return w.segments, w.keys, w.sibling_count, w.ends, w.serial + 1
+    w.finish()
+    return w.segments

@@ -1,9 +1,10 @@
 """A cleaned lxml tree to text blocks, each with the DOM context the HTML features need.
 
 One pass over the tree's start/end events, without recursion (10,000-level nesting is fine): in C by
-``_walk.pyx`` when it is built, else by ``walk_python`` (``etree.iterwalk``); both call the per-block helpers
-here. Block-level elements start a new block; inline text joins the nearest open block; ``<br><br>`` splits
-a block; table rows become one block each with cells joined by `` | ``.
+``_walk.pyx`` when it is built, else by ``segments_python`` (``etree.iterwalk``); they share the per-block
+helpers that are not hot (block kind, path labels, class words). Block-level elements start a new block;
+inline text joins the nearest open block; ``<br><br>`` splits a block; table rows become one block each
+with cells joined by `` | ``.
 
 This is the HTML hot path: per element it does a few dict look-ups and integer ``|``; everything that can be
 computed per block or per page is left to ``features_html`` (vectorised there).
@@ -23,7 +24,9 @@ from declutter import xpaths
 from declutter._compiled import compiled
 from declutter.parse import hidden_class, hidden_style
 
-_WS = re.compile(r"[ \t\r\f\v\n\u00a0\u200b\u2028\u2029\ufeff]+")
+#: What a block's text collapses to one space: ASCII and HTML whitespace, no-break and zero-width spaces.
+WS_CHARS = " \t\r\f\v\n\u00a0\u200b\u2028\u2029\ufeff"
+_WS = re.compile(f"[{WS_CHARS}]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 GROUPS: tuple[str, ...] = tuple(xpaths.CLASS_VOCAB)
 _GROUP_BIT = {g: 1 << i for i, g in enumerate(GROUPS)}
@@ -215,8 +218,8 @@ def frame_label(tag: str, ident: str | None, cls: str | None) -> str:
     return tag
 
 
-def _kind(block: _Frame) -> tuple[str, int]:
-    tag = block.tag
+def block_kind(tag: str, lists: int, ctx: int) -> tuple[str, int]:
+    """A block's kind and level from its tag, its list nesting and its ancestors' context bits."""
     if tag in xpaths.HEADING_TAGS:
         return "heading", int(tag[1])
     if tag == "tr" or tag in xpaths.TABLE_CELL_TAGS:
@@ -224,8 +227,8 @@ def _kind(block: _Frame) -> tuple[str, int]:
     if tag in xpaths.CODE_TAGS:
         return "code", 0
     if tag in xpaths.LIST_ITEM_TAGS:
-        return "list item", block.lists
-    if block.ctx & _QUOTE_BIT:
+        return "list item", lists
+    if ctx & _QUOTE_BIT:
         return "quote", 0
     if tag in xpaths.PARAGRAPH_TAGS:
         return "paragraph", 0
@@ -235,16 +238,21 @@ def _kind(block: _Frame) -> tuple[str, int]:
 def segment_html(root: etree._Element) -> list[HtmlSegment]:
     """Blocks of visible text in document order.
 
-    The walk over the tree is compiled (``declutter._walk``, built from ``_walk.pyx`` when the package is
-    installed with a C compiler): it reads lxml's C nodes directly instead of making a Python object per
-    element. ``walk_python`` below is the same walk in Python, used when the extension is missing or
-    ``DECLUTTER_PURE_PYTHON`` is set; tests hold the two to identical output.
+    The segmenter is compiled (``declutter._walk``, built from ``_walk.pyx`` when the package is installed
+    with a C compiler): it reads lxml's C nodes directly instead of making a Python object per element, and
+    keeps the open blocks and each block's context in C. ``segments_python`` below does the same in Python,
+    used when the extension is missing or ``DECLUTTER_PURE_PYTHON`` is set; tests hold the two to identical
+    output.
     """
     body = root.find("body")
     if body is None:
         body = root
-    walk = _walk_c if _walk_c is not None else walk_python
-    segments, keys, sibling_count, ends, last = walk(body)
+    return _walk_c(body) if _walk_c is not None else segments_python(body)
+
+
+def segments_python(body: etree._Element) -> list[HtmlSegment]:
+    """``segment_html`` of the ``<body>`` element, in Python (the compiled module's twin)."""
+    segments, keys, sibling_count, ends, last = walk_python(body)
     _finish(segments, keys, sibling_count, ends, last)
     return segments
 
@@ -407,7 +415,7 @@ def _finish(segments: list[HtmlSegment], keys: list[tuple[tuple[int, str, str], 
 def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> _Context:
     """What a segment of the open block inherits from the blocks around it."""
     block = block_stack[-1]
-    kind, level = _kind(block)
+    kind, level = block_kind(block.tag, block.lists, block.ctx)
     at = len(block_stack) - 1
     dist = [-1] * _N_GROUPS
     any_bits = 0
@@ -426,4 +434,5 @@ def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> 
 
 
 _walk_module = compiled("_walk")  # here, not on top: it imports this module's helpers
-_walk_c: Callable[[etree._Element], Walked] | None = None if _walk_module is None else _walk_module.walk
+_walk_c: Callable[[etree._Element], list[HtmlSegment]] | None = (
+    None if _walk_module is None else _walk_module.segments)
