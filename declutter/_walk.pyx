@@ -25,6 +25,7 @@ from declutter.segment_html import (
     GROUPS,
     REPEAT_LEVELS,
     WS_CHARS,
+    _WORD_BITS,
     HtmlSegment,
     _last_is_break,
     _text_content,
@@ -32,6 +33,7 @@ from declutter.segment_html import (
     block_text,
     class_bits,
     frame_label,
+    token_bits_python,
 )
 
 cetree.import_lxml__etree()
@@ -64,6 +66,89 @@ cdef inline int _attr_slot(const char* name) noexcept:
         if strcmp(name, _ATTR_NAMES[i]) == 0:
             return i
     return -1
+
+
+# The class-word vocabulary as a trie over a..z (``_WORD_BITS``: word -> group bits), for ``token_bits``.
+cdef int _TRIE_LETTERS = 26
+cdef list _trie_nodes = [{}]
+cdef list _trie_bits = [0]
+cdef list _trie_ends = [False]
+for _word, _bits in _WORD_BITS.items():
+    _at = 0
+    for _ch in _word:
+        assert "a" <= _ch <= "z", _word  # other characters would need a wider table
+        _next = _trie_nodes[_at].get(_ch)
+        if _next is None:
+            _next = _trie_nodes[_at][_ch] = len(_trie_nodes)
+            _trie_nodes.append({})
+            _trie_bits.append(0)
+            _trie_ends.append(False)
+        _at = _next
+    _trie_bits[_at] = _bits
+    _trie_ends[_at] = True
+cdef int* _TRIE_NEXT = <int*>malloc(len(_trie_nodes) * _TRIE_LETTERS * sizeof(int))
+cdef unsigned long long* _TRIE_BITS = <unsigned long long*>malloc(len(_trie_nodes) * sizeof(unsigned long long))
+cdef bint* _TRIE_END = <bint*>malloc(len(_trie_nodes) * sizeof(bint))
+if _TRIE_NEXT is NULL or _TRIE_BITS is NULL or _TRIE_END is NULL:
+    raise MemoryError()
+for _at in range(len(_trie_nodes)):
+    for _i in range(_TRIE_LETTERS):
+        _TRIE_NEXT[_at * _TRIE_LETTERS + _i] = _trie_nodes[_at].get(chr(97 + _i), -1)
+    _TRIE_BITS[_at] = _trie_bits[_at]
+    _TRIE_END[_at] = _trie_ends[_at]
+
+
+cdef inline bint _ascii_alnum(unsigned char c) noexcept:
+    return 97 <= c <= 122 or 48 <= c <= 57
+
+
+def token_bits(str token):
+    """``segment_html.token_bits_python`` in C for ASCII tokens: split camelCase and lower-case as its regex
+    and ``str.lower`` do, then follow the vocabulary trie from every position to the longest word there
+    (what its look-ahead regex matches)."""
+    cdef Py_ssize_t n, m = 0, i, j, best
+    cdef const unsigned char* src
+    cdef unsigned char* low
+    cdef unsigned char c
+    cdef int node
+    cdef unsigned long long bits = 0, best_bits
+    if not token.isascii():
+        return token_bits_python(token)  # str.lower of other scripts can change the length
+    n = PyUnicode_GET_LENGTH(token)
+    src = PyUnicode_1BYTE_DATA(token)
+    low = <unsigned char*>malloc(2 * n + 1)
+    if low is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = src[i]
+            if 65 <= c <= 90:
+                if i and 97 <= src[i - 1] <= 122:
+                    low[m] = 45  # "-" at a camelCase boundary
+                    m += 1
+                c += 32
+            low[m] = c
+            m += 1
+        for i in range(m):
+            node = 0
+            best = 0
+            best_bits = 0
+            j = i
+            while j < m and 97 <= low[j] <= 122:
+                node = _TRIE_NEXT[node * _TRIE_LETTERS + low[j] - 97]
+                if node < 0:
+                    break
+                j += 1
+                if _TRIE_END[node]:
+                    best = j - i
+                    best_bits = _TRIE_BITS[node]
+            if best == 0 or (best <= 3 and ((i and _ascii_alnum(low[i - 1]))
+                                            or (i + best < m and _ascii_alnum(low[i + best])))):
+                continue
+            bits |= best_bits
+        return bits
+    finally:
+        free(low)
 
 
 cdef enum:  # what the walk does with a tag, as bits (``_TagInfo.flags``)

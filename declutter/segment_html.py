@@ -93,9 +93,9 @@ def _groups_of(bits: int) -> tuple[int, ...]:
     return tuple(gi for gi in range(_N_GROUPS) if bits >> gi & 1)
 
 
-def _token_bits(token: str) -> int:
+def token_bits_python(token: str) -> int:
     """Groups whose words occur in the token; a word of 3 letters or fewer only as a whole alphanumeric run
-    ("ad" in "ad-slot", not in "header")."""
+    ("ad" in "ad-slot", not in "header"). ``_walk.token_bits`` is its compiled twin."""
     low = _CAMEL.sub("-", token).lower()
     bits = 0
     for m in _VOCAB_AT.finditer(low):
@@ -106,6 +106,13 @@ def _token_bits(token: str) -> int:
             if (start and low[start - 1] in _ALNUM) or (end < len(low) and low[end] in _ALNUM):
                 continue
         bits |= _WORD_BITS[word]
+    return bits
+
+
+def _token_bits(token: str) -> int:
+    """``token_bits_python`` (or its compiled twin), cached: most tokens of a page are new to the cache, so
+    in a long run this matching is a large part of the segmenter's time."""
+    bits = _match_token(token)
     if len(_TOKEN_CACHE) < _CACHE_MAX:
         _TOKEN_CACHE[token] = bits
     return bits
@@ -436,3 +443,4 @@ def _block_context(block_stack: list[_Frame], marked: list[tuple[int, int]]) -> 
 _walk_module = compiled("_walk")  # here, not on top: it imports this module's helpers
 _walk_c: Callable[[etree._Element], list[HtmlSegment]] | None = (
     None if _walk_module is None else _walk_module.segments)
+_match_token: Callable[[str], int] = token_bits_python if _walk_module is None else _walk_module.token_bits

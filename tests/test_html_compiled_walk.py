@@ -161,3 +161,26 @@ def test_compiled_walk_collapses_whitespace_as_the_python_walk() -> None:
             etree.SubElement(body, "p").text = piece.replace("&amp;", "&")
         python, compiled = _both(root)
         assert compiled == python, repr(pieces)
+
+
+def test_compiled_class_word_matching_equals_the_regex() -> None:
+    """``_walk.token_bits`` (a trie walk in C) finds the vocabulary groups the look-ahead regex finds: in
+    camelCase, upper case, glued and separated words, short words inside longer runs, and non-ASCII."""
+    from declutter import _walk
+
+    rng = random.Random(11)
+    words = list(S._WORD_BITS)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:/.\u00e9\u0130"
+    tokens = ["", "ad", "ad-slot", "header", "navBar", "NAVBAR", "relatedPosts", "posted", "x-ad", "ad2",
+              "quizAd", "buzzNav", "aAd", "\u0130nfo-box", "sidebar\u00e9"]
+    for _ in range(20_000):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            if rng.random() < 0.6:
+                word = rng.choice(words)
+                parts.append(rng.choice((word, word.capitalize(), word.upper())))
+            else:
+                parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))))
+        tokens.append("".join(p + rng.choice(("", "", "-", "_")) for p in parts))
+    for token in tokens:
+        assert _walk.token_bits(token) == S.token_bits_python(token), token
