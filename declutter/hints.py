@@ -15,9 +15,10 @@ from declutter import patterns, xpaths
 
 HINT_TYPES: tuple[str, ...] = tuple(xpaths.PAGE_TYPE_HINTS)
 _TYPE_OF = {word: group for group, words in xpaths.PAGE_TYPE_HINTS.items() for word in words}
-#: ``xpaths.ITEMTYPE`` (``//*[@itemtype]/@itemtype``) without the element test: the same attributes in
-#: the same order, found faster.
-_ITEMTYPE_ATTRS = etree.XPath("//@itemtype")
+#: ``xpaths.ITEMTYPE`` (``//*[@itemtype]/@itemtype``) without the predicate: the same attributes in the same
+#: order. ``//*`` and not ``//@``: libxml2 rewrites ``//*`` to one descendant walk over elements, while
+#: ``//@itemtype`` first collects every node (text nodes too) into a node-set; about 3x faster.
+_ITEMTYPE_ATTRS = etree.XPath("//*/@itemtype")
 _TEXT_NODES = etree.XPath("text()")
 _LD_JSON = "application/ld+json"
 _MAX_JSON_LD_CHARS = 200_000

@@ -40,9 +40,11 @@ def _parser(encoding: str | None = None) -> etree.HTMLParser:
     lookup for every element proxy, and nothing in declutter needs ``HtmlElement`` methods.
 
     One parser per call: a parser object holds per-document state and is not safe to share across threads.
+    ``collect_ids=False``: nothing looks elements up by ``id``, and libxml2 otherwise copies every ``id``
+    value into a hash table (and logs each duplicate) while parsing; the tree is the same.
     """
     return etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, default_doctype=False,
-                           encoding=encoding)
+                           encoding=encoding, collect_ids=False)
 
 
 def parse_html(text: str, *, chars_clean: bool = False, utf8: bytes | None = None) -> etree._Element:
@@ -168,14 +170,41 @@ def adopt_tree(tree: Any) -> etree._Element:
     )
 
 
+#: ``text()`` of one element (the title's text nodes, as ``xpaths.TITLE_SOURCES`` read them).
+_TEXT_NODES = etree.XPath("text()")
+
+
 def page_title(root: etree._Element) -> str | None:
-    """The <title> (or og:title) text, as the page states it; the title guess proper is in label.py."""
-    for path in xpaths.TITLE_SOURCES:
-        for value in root.xpath(path):
-            value = _WS.sub(" ", str(value)).strip()
-            if value:
-                return value
-    return None
+    """The <title> (or og:title) text, as the page states it; the title guess proper is in label.py.
+
+    The first non-empty value of ``xpaths.TITLE_SOURCES`` in order, found in one C-level walk over the
+    document's ``<meta>`` and ``<title>`` elements instead of up to three XPath scans of every node.
+    """
+    head_title: str | None = None
+    any_title: str | None = None
+    for el in root.getroottree().getroot().iter("meta", "title"):  # "//" starts at the document
+        if el.tag == "meta":
+            if el.get("property") == "og:title":
+                content = el.get("content")
+                if content is not None and _in_head(el):
+                    value = _WS.sub(" ", content).strip()
+                    if value:
+                        return value  # og:title comes first: nothing later can win
+        elif any_title is None or (head_title is None and _in_head(el)):
+            for text in _TEXT_NODES(el):
+                value = _WS.sub(" ", str(text)).strip()
+                if value:
+                    if any_title is None:
+                        any_title = value
+                    if head_title is None and _in_head(el):
+                        head_title = value
+                    break
+    return head_title if head_title is not None else any_title
+
+
+def _in_head(el: etree._Element) -> bool:
+    parent = el.getparent()
+    return parent is not None and parent.tag == "head"
 
 
 def clean_tree(root: etree._Element) -> etree._Element:
@@ -209,4 +238,7 @@ def hidden_style(value: str | None) -> bool:
     if not value:
         return False
     style = value.lower().replace(" ", "")
-    return any(h in style for h in _HIDDEN_STYLES)
+    for h in _HIDDEN_STYLES:  # a loop, not ``any`` over a generator: a fifth of the cost, on every style
+        if h in style:
+            return True
+    return False

@@ -110,8 +110,8 @@ def token_bits_python(token: str) -> int:
 
 
 def _token_bits(token: str) -> int:
-    """``token_bits_python`` (or its compiled twin), cached: most tokens of a page are new to the cache, so
-    in a long run this matching is a large part of the segmenter's time."""
+    """``token_bits_python`` (or its compiled twin), cached. Sites name their classes differently, so most
+    of a page's tokens are new to the cache and this matching is a large part of the segmenter's time."""
     bits = _match_token(token)
     if len(_TOKEN_CACHE) < _CACHE_MAX:
         _TOKEN_CACHE[token] = bits
