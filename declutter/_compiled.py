@@ -1,6 +1,7 @@
-"""The optional compiled modules (``_walk``, ``_trees``), built from ``.pyx`` files when the package is
-installed with a C compiler. Each has a pure-Python twin with the same output; ``DECLUTTER_PURE_PYTHON=1``
-switches the compiled ones off (for comparisons, and to rule them out when something looks wrong)."""
+"""The optional compiled modules (``_walk``, ``_trees``, ``_features``), built from ``.pyx`` files when the
+package is installed with a C compiler. Each has a pure-Python twin with the same output;
+``DECLUTTER_PURE_PYTHON=1`` switches the compiled ones off (for comparisons, and to rule them out when
+something looks wrong)."""
 
 from __future__ import annotations
 

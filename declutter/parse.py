@@ -238,7 +238,7 @@ def hidden_style(value: str | None) -> bool:
     if not value:
         return False
     style = value.lower().replace(" ", "")
-    for h in _HIDDEN_STYLES:  # a loop, not ``any`` over a generator: a fifth of the cost, on every style
+    for h in _HIDDEN_STYLES:  # noqa: SIM110 (a third of ``any`` over a generator's cost, on every style)
         if h in style:
             return True
     return False

@@ -28,7 +28,7 @@ from declutter.decode import (
     repair,
 )
 from declutter.parse import clean_tree, page_title, parse_html
-from declutter.segment_html import segment_html
+from declutter.segment_html import ANCESTOR_LEVELS, GROUPS, HtmlSegment, segment_html
 from declutter.stopwords import stoplists, word_languages
 
 HTML_FIXTURES = sorted(p for p in FIXTURES.glob("*.html"))
@@ -88,7 +88,7 @@ def test_edge_page_hints_are_found() -> None:
 
 
 def _language_stats_reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
-    """The per-word comprehension version that ``features_html._language_stats`` replaced."""
+    """The per-word comprehension version that the vectorised word statistics replaced."""
     toks = [features_html._WORD.findall(t.lower()) for t in texts]
     counts = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
     table = word_languages()
@@ -107,22 +107,35 @@ def _language_stats_reference(texts: list[str]) -> tuple[np.ndarray, np.ndarray,
     return counts.astype(np.float64), share, True
 
 
-def test_word_language_stats_match_a_plain_loop() -> None:
+def _language_stats(texts: list[str], compiled: bool) -> tuple[np.ndarray, np.ndarray, bool, list[str]]:
+    """Word counts, stopword shares, language flag and line keys of ``texts`` from ``block_arrays``."""
+    segments = [HtmlSegment(text=t, kind="paragraph", level=0, tag="p", path="p", link_chars=0, n_links=0,
+                            context=0, class_dist=(-1,) * len(GROUPS), class_any=0, own_bits=0, depth=1,
+                            ancestors=(0,) * ANCESTOR_LEVELS, ancestor_ends=(0,) * ANCESTOR_LEVELS,
+                            block_serial=i + 1, at=i + 1, repeat=0) for i, t in enumerate(texts)]
+    if compiled and features_html._C is None:
+        pytest.skip("declutter._features is not built")
+    arrays = features_html.block_arrays if compiled else features_html.block_arrays_python
+    _, _, keys, ints, share, has_lang = arrays(segments)
+    return ints[:, features_html._I["tokens"]].astype(np.float64), share, has_lang, keys
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_word_language_stats_match_a_plain_loop(compiled: bool) -> None:
     texts = [s.text for page in _pages() for s in segment_html(clean_tree(parse_html(page)))]
     for sample in (texts, texts[:1], ["", "!!"], ["the and of", "", "der die das"]):
-        counts, share, has_lang, toks = features_html._language_stats(sample)
+        counts, share, has_lang, keys = _language_stats(sample, compiled)
         ref_counts, ref_share, ref_has = _language_stats_reference(sample)
         assert has_lang == ref_has
         assert np.array_equal(counts, ref_counts) and np.array_equal(share, ref_share)
-        assert patterns.line_keys(sample, toks, features_html._KEY_MAX_CHARS) == [
-            patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
+        assert keys == [patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
 
 
-def test_line_keys_match_normalise_line_on_underscores_and_odd_letters() -> None:
+@pytest.mark.parametrize("compiled", [False, True])
+def test_line_keys_match_normalise_line_on_underscores_and_odd_letters(compiled: bool) -> None:
     sample = ["snake_case words", "__init__", "İstanbul Straße", "a_b c", "Ünïcödé ½ x²", "x" * 301, "_"]
-    _, _, _, toks = features_html._language_stats(sample)
-    assert patterns.line_keys(sample, toks, features_html._KEY_MAX_CHARS) == [
-        patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
+    _, _, _, keys = _language_stats(sample, compiled)
+    assert keys == [patterns.normalise_line(t) if len(t) < 300 else t for t in sample]
 
 
 def _token_bits_reference(token: str) -> int:
@@ -265,3 +278,15 @@ def test_block_context_is_the_same_for_every_segment_of_a_block() -> None:
     assert first.path.endswith("p.lead")
     assert "hidden" not in " ".join(s.text for s in segs)
     assert "too short" not in " ".join(s.text for s in segs)
+
+
+def test_key_value_hits_match_the_pattern_over_the_joined_text() -> None:
+    texts = [s.text for page in _pages() for s in segment_html(clean_tree(parse_html(page)))]
+    edge = ["Name", ": value", "Key:", "value", "x：値", "Name\n: value", "Key:\n\nvalue", "1 Key: v",
+            "Key : ", ":", "Views: 12 : 3", "Tag: a\nTag: b", "a" * 31, ": x", "a" * 32, ": x"]
+    edge += ["a" * k + tail for k in (29, 30, 31, 32) for tail in (": x", " : x", "\n: x")]  # the reach
+    rng = np.random.default_rng(0)
+    for sample in (texts, edge, edge[::-1], [t for t in edge for _ in range(2)]):
+        for select in (np.ones(len(sample), dtype=bool), rng.random(len(sample)) < 0.5):
+            assert np.array_equal(features_html._key_value_hits(sample, select),
+                                  features_html._regex_hits(features_html._KEY_VALUE_M, sample, select))

@@ -32,7 +32,8 @@ from declutter.train.labels_html import block_labels
 _TOKEN = re.compile(r"\w+")
 CACHE = Path(os.environ.get("DECLUTTER_CACHE", "/tmp/declutter-cache"))
 _SOURCES = ("core.py", "decode.py", "hints.py", "segment_html.py", "_walk.pyx", "features_html.py",
-            "xpaths.py", "patterns.py", "stopwords.py", "title.py", "parse.py", "train/labels_html.py")
+            "_features.pyx", "xpaths.py", "patterns.py", "stopwords.py", "title.py", "parse.py",
+            "train/labels_html.py")
 
 
 def wcxb_dir() -> Path:
