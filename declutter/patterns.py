@@ -24,18 +24,6 @@ DATE = re.compile(
     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b",
     re.I,
 )
-#: Interface phrases common to many sites and languages (share bars, cookie lines, menus, pagination).
-BOILERPLATE = re.compile(
-    r"\b(?:skip to (?:main )?content|cookie|cookies|privacy policy|terms of (?:use|service)|"
-    r"all rights reserved|"
-    r"copyright|subscribe|newsletter|sign (?:up|in)|log ?in|log ?out|register|share (?:this|on)|"
-    r"follow us|read more|continue reading|load more|show more|back to top|previous|next page|"
-    r"related (?:posts|articles)|you may also like|advertisement|sponsored|powered by|"
-    r"improve this (?:answer|question)|add a comment|reply|permalink|posted (?:by|on|in)|"
-    r"datenschutz|impressum|mentions légales|politique de confidentialité|política de privacidad|"
-    r"aviso legal|leggi anche|lesen sie auch|voir aussi)\b|©",
-    re.I,
-)
 #: The characters every match of ``COUNTER``, ``PHONE`` and ``DATE`` starts with, in lower-cased text (see
 #: ``for_lowered``).
 COUNTER_STARTS = r"[\d(★☆]"
@@ -95,6 +83,31 @@ def _word_list(name: str) -> tuple[str, ...]:
     text = (resources.files("declutter") / "data" / "patterns" / f"{name}.txt").read_text(encoding="utf-8")
     return tuple(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
 
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many literal words, shaped as their prefix trie: at each position Python's engine follows
+    one branch per letter instead of trying every word, and optional tails are greedy, so it matches the
+    longest word starting there (and backtracks to shorter ones when what follows does not fit)."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+#: Interface phrases common to many sites and languages (share bars, cookie lines, menus, pagination); the
+#: phrases are data, matched as a trie (many times faster than an alternation of phrases).
+BOILERPLATE = re.compile(rf"\b(?:{trie_pattern(list(_word_list('boilerplate-phrases')))})\b|©", re.I)
 
 #: Words that, in a short line, announce a run of interface text (text path); the list is data.
 _JUNK_WORDS = sorted(_word_list("junk-heading-words"), key=len, reverse=True)

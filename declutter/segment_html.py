@@ -20,7 +20,7 @@ from itertools import repeat
 
 from lxml import etree
 
-from declutter import xpaths
+from declutter import patterns, xpaths
 from declutter._compiled import compiled
 from declutter.parse import hidden_class, hidden_style
 
@@ -45,27 +45,6 @@ ANCESTOR_LEVELS = 3
 REPEAT_LEVELS = 5
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """One regex for many words, shaped as their prefix trie: at each position Python's engine follows one
-    branch per letter instead of trying every word, and optional tails are greedy, so it matches the longest
-    word starting there."""
-    trie: dict[str, dict] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
 def _word_bits() -> dict[str, int]:
     """Group bits of each vocabulary word, plus those of the longer-than-3 words it starts with: where a word
     matches, those match too ("posted" holds "post"). Words of 3 letters or fewer must be a whole token
@@ -84,7 +63,7 @@ def _word_bits() -> dict[str, int]:
 
 _WORD_BITS = _word_bits()
 #: The longest vocabulary word at every position of a token (a zero-width look-ahead, so matches overlap).
-_VOCAB_AT = re.compile(f"(?=({_trie_pattern(list(_WORD_BITS))}))")
+_VOCAB_AT = re.compile(f"(?=({patterns.trie_pattern(list(_WORD_BITS))}))")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 

@@ -164,6 +164,22 @@ def test_class_vocabulary_trie_matches_one_regex_per_group() -> None:
         assert segment_html_module._token_bits(token) == _token_bits_reference(token), token
 
 
+def test_boilerplate_trie_matches_the_plain_alternation_of_its_phrases() -> None:
+    """``patterns.BOILERPLATE`` is built as a trie of its phrases: same matches, same spans, as the phrases
+    tried one by one (longer and shorter phrases with a common start, word boundaries, other cases)."""
+    phrases = patterns._word_list("boilerplate-phrases")
+    plain = re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b|©", re.I)
+    texts = [page.lower() for page in _pages()] + _pages() + [
+        "cookies cookiesx cookie, Cookie-notice", "login log in logout log out loginx", "© 2024 sign upx",
+        "skip to main content skip to content skip to", "Related Posts related articlesx posted in posted",
+        "mentions légales politique de confidentialité", "reply replying replied", "previous previously",
+    ]
+    for text in texts:
+        for a, b in ((plain, patterns.BOILERPLATE),
+                     (patterns.for_lowered(plain), patterns.for_lowered(patterns.BOILERPLATE))):
+            assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)], text[:80]
+
+
 def test_repair_matches_the_str_repairs() -> None:
     samples = ["plain ascii", "caf\u00c3\u00a9 don\u00e2\u20ac\u2122t", "\ufeffBOM first",
                "nul\x00 and \x0b vt", "lone \ud800 surrogate", "pair \ud83d\ude00", "non\ufffechar\uffff",
