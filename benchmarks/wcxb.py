@@ -233,9 +233,9 @@ def _speed_section(pages: list, command: str, log: Callable[[str], None]) -> str
             ["declutter.clean(bytes), shipped model", sp["declutter"], sp["ratio_lxml"]],
             ["trafilatura.extract(bytes)", sp["trafilatura"], sp["trafilatura"] / sp["lxml"]],
         ]),
-        f"\ndeclutter / trafilatura: **{sp['ratio_trafilatura']:.2f}×** (ratio of medians; median of "
-        f"per-page ratios {sp['median_page_ratio']:.2f}×). declutter / bare lxml parse: "
-        f"**{sp['ratio_lxml']:.1f}×**.\n",
+        f"\ndeclutter / trafilatura: **{sp['ratio_trafilatura']:.3f}×** (ratio of medians; median of "
+        f"per-page ratios {sp['median_page_ratio']:.3f}×). declutter / bare lxml parse: "
+        f"**{sp['ratio_lxml']:.2f}×**.\n",
         f"\nPeak RSS of a fresh process that cleaned {RSS_PAGES:,} pages (read one at a time): "
         f"**{rss:.0f} MB**.\n",
     ])

@@ -6,7 +6,8 @@ nodes under an lxml element directly (lxml's public C API), so no Python object 
 attribute. Text nodes are read in runs, as lxml's ``.text`` and ``.tail`` join them. The rare steps that look
 into a subtree (``<button>``, ``<noscript>``) take the element's Python proxy and run the Python code.
 Per block, the open blocks are typed frames and a segment's context (class distances, ancestors, path, repeat
-keys) is computed from them in C; the text, kind, label and class words use the Python module's helpers.
+keys) and the block text's whitespace collapse are done in C, and so is the matching of class words in tokens
+new to the cache (``token_bits``); the block kind, path labels and class-string cache are the Python module's.
 """
 
 from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
