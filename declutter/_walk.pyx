@@ -171,11 +171,23 @@ cdef class _TagInfo:
     cdef str name
     cdef int flags
     cdef long long ctx_bit
+    cdef tuple kind, quoted_kind  # ``block_kind`` of a block with this tag, outside and inside a quote
+    cdef bint list_item  # its level is the list nesting
+
+
+cdef long long _QUOTE_BIT = CONTEXT_BIT["blockquote"]
+cdef dict _TAG_INFOS = {}  # by name, across pages (bounded: custom element names are unbounded)
 
 
 cdef _TagInfo _tag_info(str name):
-    cdef _TagInfo t = _TagInfo.__new__(_TagInfo)
+    cdef _TagInfo t = _TAG_INFOS.get(name)
+    if t is not None:
+        return t
+    t = _TagInfo.__new__(_TagInfo)
     t.name = name
+    t.kind = block_kind(name, 0, 0)
+    t.quoted_kind = block_kind(name, 0, _QUOTE_BIT)
+    t.list_item = t.kind[0] == "list item"
     t.flags = ((T_BLOCK if name in _BLOCK_TAGS else 0) | (T_CELL if name in _CELL_TAGS else 0)
                | (T_CONTROL if name in _CONTROL_TAGS else 0) | (T_LIST if name in _LIST_TAGS else 0))
     for flag, tag in ((T_NOSCRIPT, "noscript"), (T_BR, "br"), (T_A, "a"), (T_IMG, "img"), (T_PRE, "pre"),
@@ -183,6 +195,8 @@ cdef _TagInfo _tag_info(str name):
         if name == tag:
             t.flags |= flag
     t.ctx_bit = _CTX_BIT.get(name, 0)
+    if len(_TAG_INFOS) < 10_000:
+        _TAG_INFOS[name] = t
     return t
 
 
@@ -326,15 +340,23 @@ cdef str _value(xmlAttr* a):
     return "".join(pieces)
 
 
+cdef class _Siblings:
+    """How many block elements share a parent block, tag and class (``sibling_count`` of the Python walk):
+    frames hold it, so the finishing pass reads counts without dict look-ups."""
+    cdef Py_ssize_t n
+
+
 cdef class _Frame:
     """An open block element (the twin of ``segment_html._Frame``, with C fields)."""
+    cdef _TagInfo info
     cdef str tag, ident, cls, label
     cdef int flags
     cdef unsigned long long bits
     cdef long long ctx
     cdef Py_ssize_t lists, serial, depth
     cdef size_t node
-    cdef tuple key, context
+    cdef _Siblings siblings
+    cdef tuple context
 
     cdef str get_label(self):
         if self.label is None:
@@ -343,15 +365,16 @@ cdef class _Frame:
 
 
 cdef _Frame _frame(_TagInfo tag, unsigned long long bits, long long ctx, Py_ssize_t lists, Py_ssize_t serial,
-                   tuple key, size_t node, Py_ssize_t depth, str ident, str cls):
+                   _Siblings siblings, size_t node, Py_ssize_t depth, str ident, str cls):
     cdef _Frame f = _Frame.__new__(_Frame)
+    f.info = tag
     f.tag = tag.name
     f.flags = tag.flags
     f.bits = bits
     f.ctx = ctx
     f.lists = lists
     f.serial = serial
-    f.key = key
+    f.siblings = siblings
     f.node = node
     f.depth = depth
     f.ident = ident
@@ -372,8 +395,8 @@ cdef class _Walk:
         self.sibling_count = {}
         self.ends = {}
         self.names = {}
-        self.block_stack = [_frame(_tag_info("body"), 0, 0, 0, 0, (0, "", ""), <size_t>body._c_node, 0, body.get("id"),
-                                   body.get("class"))]
+        self.block_stack = [_frame(_tag_info("body"), 0, 0, 0, 0, _Siblings.__new__(_Siblings),
+                                   <size_t>body._c_node, 0, body.get("id"), body.get("class"))]
         self.parts = []
         self.link_chars = self.links = self.images = self.pre = 0
         self.link_depth = self.depth = self.serial = 0
@@ -397,11 +420,15 @@ cdef class _Walk:
                 for gi in range(_N_GROUPS):
                     if fresh >> gi & 1:
                         dist[gi] = top - i
-        kind, level = block_kind(block.tag, block.lists, block.ctx)
+        info = block.info
+        if info.list_item:  # ``block_kind``, from its results for the tag
+            kind, level = info.kind[0], block.lists
+        else:
+            kind, level = info.quoted_kind if block.ctx & _QUOTE_BIT else info.kind
         anc = tuple([(<_Frame>stack[top - 1 - k]).serial if top - 1 - k >= 0 else 0
                      for k in range(_ANCESTOR_LEVELS)])
         path = ">".join([(<_Frame>stack[i]).get_label() for i in range(max(top - 3, 0), top + 1)])
-        repeat_keys = tuple([(<_Frame>stack[top - k]).key for k in range(min(_REPEAT_LEVELS, top + 1))])
+        repeat_keys = tuple([(<_Frame>stack[top - k]).siblings for k in range(min(_REPEAT_LEVELS, top + 1))])
         return (kind, level, path, tuple([dist[gi] for gi in range(_N_GROUPS)]), any_bits, anc, repeat_keys)
 
     cdef int flush(self) except -1:
@@ -496,12 +523,15 @@ cdef class _Walk:
                 words = [v for v in (cls, ident, role, itemprop, itemtype) if v]
                 bits = class_bits(" ".join(words)) if words else 0
                 key = (parent.serial, tag, cls or "")
-                self.sibling_count[key] = self.sibling_count.get(key, 0) + 1
+                siblings = self.sibling_count.get(key)
+                if siblings is None:
+                    siblings = self.sibling_count[key] = _Siblings.__new__(_Siblings)
+                (<_Siblings>siblings).n += 1
                 if self.parts:
                     self.flush()
                 self.block_stack.append(_frame(info, bits, parent.ctx | info.ctx_bit,
-                                               parent.lists + (flags & T_LIST != 0), self.serial, key, <size_t>n,
-                                               self.depth, ident, cls))
+                                               parent.lists + (flags & T_LIST != 0), self.serial, siblings,
+                                               <size_t>n, self.depth, ident, cls))
                 if flags & T_PRE:
                     self.pre += 1
                 elif flags & T_HR and self.parts:
@@ -582,16 +612,16 @@ cdef class _Walk:
 
     cdef int finish(self) except -1:
         """Sibling repetition and the ancestors' last serials, known only after the walk (``_finish``)."""
-        cdef Py_ssize_t i, m, c, last = self.serial + 1
-        cdef dict count = self.sibling_count, ends = self.ends
+        cdef Py_ssize_t i, m, last = self.serial + 1
+        cdef dict ends = self.ends
+        cdef _Siblings siblings
         ends[0] = last
         for i in range(len(self.segments)):
             seg = self.segments[i]
             m = 0
-            for k in <tuple>self.keys[i]:
-                c = count.get(k, 0)
-                if c > m:
-                    m = c
+            for siblings in <tuple>self.keys[i]:  # counts are final now
+                if siblings.n > m:
+                    m = siblings.n
             seg.repeat = m
             seg.ancestor_ends = tuple([ends.get(a, last) for a in <tuple>seg.ancestors])
         return 0
