@@ -218,11 +218,12 @@ def plot(report: dict, others: dict[str, dict[str, float]]) -> None:
 
 
 def _speed_section(pages: list, command: str, log: Callable[[str], None]) -> str:
-    from declutter import model, segment_html
+    from declutter import features_html, model, segment_html
 
     sp = speed(pages, log)
     rss = peak_rss()
-    compiled = "on" if model._trees_c is not None and segment_html._walk_c is not None else "off"
+    loaded = (segment_html._walk_c, features_html._C, model._trees_c)
+    compiled = "on" if all(m is not None for m in loaded) else "off"
     return "\n".join([
         "## HTML speed and memory\n",
         stamp(command),

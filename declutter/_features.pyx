@@ -102,7 +102,7 @@ cdef void _char_counts(const uchar* s, Py_ssize_t n, int64_t* row) noexcept:
     cdef int64_t digit = 0, punct = 0, cjk = 0, caps = 0, words = 0, comma = 0, sent = 0, dot_colon = 0
     for i in range(n):
         c = s[i]
-        space = c == 32 or c == 10 or c == 9
+        space = _space(c)
         if not space:
             if prev_space:
                 words += 1
@@ -117,15 +117,12 @@ cdef void _char_counts(const uchar* s, Py_ssize_t n, int64_t* row) noexcept:
                         comma += 1
                     elif c == 46 or c == 58:
                         dot_colon += 1
-                    if (c == 46 or c == 33 or c == 63) and (i + 1 == n or _space(s[i + 1])):
-                        sent += 1
-            else:
-                if _cjk(c):
-                    cjk += 1
-                elif not _alnum(c):
-                    punct += 1
-                if _stop(c) and (i + 1 == n or _space(s[i + 1])):
-                    sent += 1
+            elif _cjk(c):
+                cjk += 1
+            elif not _alnum(c):
+                punct += 1
+            if _stop(c) and (i + 1 == n or _space(s[i + 1])):
+                sent += 1
         prev_space = space
     i = n - 1
     while i >= 0 and _closer(s[i]):

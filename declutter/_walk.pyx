@@ -18,6 +18,7 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlAttr, xmlNode
 
 from declutter import xpaths
+from declutter.patterns import prefix_trie
 from declutter.parse import HIDDEN_CLASS_HINTS, hidden_class, hidden_style
 from declutter.segment_html import (
     _LIST_TAGS,
@@ -69,34 +70,27 @@ cdef inline int _attr_slot(const char* name) noexcept:
     return -1
 
 
-# The class-word vocabulary as a trie over a..z (``_WORD_BITS``: word -> group bits), for ``token_bits``.
+# The class-word vocabulary's prefix trie (``patterns.prefix_trie``) as flat C tables over a..z, for
+# ``token_bits``: node k's child for letter c is ``_TRIE_NEXT[k * 26 + c]`` (-1: none).
 cdef int _TRIE_LETTERS = 26
-cdef list _trie_nodes = [{}]
-cdef list _trie_bits = [0]
-cdef list _trie_ends = [False]
-for _word, _bits in _WORD_BITS.items():
-    _at = 0
-    for _ch in _word:
-        assert "a" <= _ch <= "z", _word  # other characters would need a wider table
-        _next = _trie_nodes[_at].get(_ch)
-        if _next is None:
-            _next = _trie_nodes[_at][_ch] = len(_trie_nodes)
-            _trie_nodes.append({})
-            _trie_bits.append(0)
-            _trie_ends.append(False)
-        _at = _next
-    _trie_bits[_at] = _bits
-    _trie_ends[_at] = True
+cdef list _trie_nodes = [("", prefix_trie(list(_WORD_BITS)))]  # (prefix, node), breadth first
+for _prefix, _node in _trie_nodes:  # grows while it runs
+    _trie_nodes.extend((_prefix + _ch, _child) for _ch, _child in sorted(_node.items()) if _ch)
+cdef dict _trie_index = {_prefix: _k for _k, (_prefix, _node) in enumerate(_trie_nodes)}
 cdef int* _TRIE_NEXT = <int*>malloc(len(_trie_nodes) * _TRIE_LETTERS * sizeof(int))
 cdef unsigned long long* _TRIE_BITS = <unsigned long long*>malloc(len(_trie_nodes) * sizeof(unsigned long long))
 cdef bint* _TRIE_END = <bint*>malloc(len(_trie_nodes) * sizeof(bint))
 if _TRIE_NEXT is NULL or _TRIE_BITS is NULL or _TRIE_END is NULL:
     raise MemoryError()
-for _at in range(len(_trie_nodes)):
+for _k, (_prefix, _node) in enumerate(_trie_nodes):
     for _i in range(_TRIE_LETTERS):
-        _TRIE_NEXT[_at * _TRIE_LETTERS + _i] = _trie_nodes[_at].get(chr(97 + _i), -1)
-    _TRIE_BITS[_at] = _trie_bits[_at]
-    _TRIE_END[_at] = _trie_ends[_at]
+        _TRIE_NEXT[_k * _TRIE_LETTERS + _i] = -1
+    for _ch in _node:
+        if _ch:
+            assert "a" <= _ch <= "z", _prefix + _ch  # other characters would need a wider table
+            _TRIE_NEXT[_k * _TRIE_LETTERS + ord(_ch) - 97] = _trie_index[_prefix + _ch]
+    _TRIE_END[_k] = "" in _node
+    _TRIE_BITS[_k] = _WORD_BITS.get(_prefix, 0)
 
 
 cdef inline bint _ascii_alnum(unsigned char c) noexcept:
@@ -172,7 +166,6 @@ cdef class _TagInfo:
     cdef int flags
     cdef long long ctx_bit
     cdef tuple kind, quoted_kind  # ``block_kind`` of a block with this tag, outside and inside a quote
-    cdef bint list_item  # its level is the list nesting
 
 
 cdef long long _QUOTE_BIT = CONTEXT_BIT["blockquote"]
@@ -187,7 +180,6 @@ cdef _TagInfo _tag_info(str name):
     t.name = name
     t.kind = block_kind(name, 0, 0)
     t.quoted_kind = block_kind(name, 0, _QUOTE_BIT)
-    t.list_item = t.kind[0] == "list item"
     t.flags = ((T_BLOCK if name in _BLOCK_TAGS else 0) | (T_CELL if name in _CELL_TAGS else 0)
                | (T_CONTROL if name in _CONTROL_TAGS else 0) | (T_LIST if name in _LIST_TAGS else 0))
     for flag, tag in ((T_NOSCRIPT, "noscript"), (T_BR, "br"), (T_A, "a"), (T_IMG, "img"), (T_PRE, "pre"),
@@ -349,8 +341,7 @@ cdef class _Siblings:
 cdef class _Frame:
     """An open block element (the twin of ``segment_html._Frame``, with C fields)."""
     cdef _TagInfo info
-    cdef str tag, ident, cls, label
-    cdef int flags
+    cdef str ident, cls, label
     cdef unsigned long long bits
     cdef long long ctx
     cdef Py_ssize_t lists, serial, depth
@@ -360,7 +351,7 @@ cdef class _Frame:
 
     cdef str get_label(self):
         if self.label is None:
-            self.label = frame_label(self.tag, self.ident, self.cls)
+            self.label = frame_label(self.info.name, self.ident, self.cls)
         return self.label
 
 
@@ -368,8 +359,6 @@ cdef _Frame _frame(_TagInfo tag, unsigned long long bits, long long ctx, Py_ssiz
                    _Siblings siblings, size_t node, Py_ssize_t depth, str ident, str cls):
     cdef _Frame f = _Frame.__new__(_Frame)
     f.info = tag
-    f.tag = tag.name
-    f.flags = tag.flags
     f.bits = bits
     f.ctx = ctx
     f.lists = lists
@@ -384,14 +373,14 @@ cdef _Frame _frame(_TagInfo tag, unsigned long long bits, long long ctx, Py_ssiz
 
 cdef class _Walk:
     cdef cetree._Document doc
-    cdef list segments, keys, block_stack, parts
+    cdef list segments, repeat_counters, block_stack, parts
     cdef dict sibling_count, ends, names
     cdef Py_ssize_t link_chars, links, images, pre, link_depth, depth, serial
 
     def __cinit__(self, cetree._Element body):
         self.doc = body._doc
         self.segments = []
-        self.keys = []
+        self.repeat_counters = []  # per segment: the sibling counters of its block and nearest ancestors
         self.sibling_count = {}
         self.ends = {}
         self.names = {}
@@ -420,16 +409,15 @@ cdef class _Walk:
                 for gi in range(_N_GROUPS):
                     if fresh >> gi & 1:
                         dist[gi] = top - i
-        info = block.info
-        if info.list_item:  # ``block_kind``, from its results for the tag
-            kind, level = info.kind[0], block.lists
-        else:
-            kind, level = info.quoted_kind if block.ctx & _QUOTE_BIT else info.kind
+        # ``block_kind``, from its results for the tag: only a list item's level depends on the block itself
+        kind, level = block.info.quoted_kind if block.ctx & _QUOTE_BIT else block.info.kind
+        if kind == "list item":
+            level = block.lists
         anc = tuple([(<_Frame>stack[top - 1 - k]).serial if top - 1 - k >= 0 else 0
                      for k in range(_ANCESTOR_LEVELS)])
         path = ">".join([(<_Frame>stack[i]).get_label() for i in range(max(top - 3, 0), top + 1)])
-        repeat_keys = tuple([(<_Frame>stack[top - k]).siblings for k in range(min(_REPEAT_LEVELS, top + 1))])
-        return (kind, level, path, tuple([dist[gi] for gi in range(_N_GROUPS)]), any_bits, anc, repeat_keys)
+        counters = tuple([(<_Frame>stack[top - k]).siblings for k in range(min(_REPEAT_LEVELS, top + 1))])
+        return (kind, level, path, tuple([dist[gi] for gi in range(_N_GROUPS)]), any_bits, anc, counters)
 
     cdef int flush(self) except -1:
         cdef _Frame block
@@ -444,11 +432,11 @@ cdef class _Walk:
             block = <_Frame>self.block_stack[-1]
             if block.context is None:  # once per block, however many segments it yields
                 block.context = self.context()
-            kind, level, path, dist, any_bits, anc, repeat_keys = block.context
-            self.keys.append(repeat_keys)
+            kind, level, path, dist, any_bits, anc, counters = block.context
+            self.repeat_counters.append(counters)
             n_chars = len(text)
             self.segments.append(HtmlSegment(
-                text, kind, level, block.tag, path, min(self.link_chars, n_chars), self.links, block.ctx, dist,
+                text, kind, level, block.info.name, path, min(self.link_chars, n_chars), self.links, block.ctx, dist,
                 any_bits, block.bits, block.depth, anc, (), block.serial, self.serial, 0, self.images,
             ))
         self.link_chars = self.links = self.images = self.pre = 0
@@ -516,7 +504,7 @@ cdef class _Walk:
             return False
         if flags & T_BLOCK:
             parent = <_Frame>self.block_stack[-1]
-            if flags & T_CELL and parent.flags & T_TR:
+            if flags & T_CELL and parent.info.flags & T_TR:
                 if self.parts:
                     self.parts.append(" | ")
             else:
@@ -609,7 +597,6 @@ cdef class _Walk:
             self.flush()
         return 0
 
-
     cdef int finish(self) except -1:
         """Sibling repetition and the ancestors' last serials, known only after the walk (``_finish``)."""
         cdef Py_ssize_t i, m, last = self.serial + 1
@@ -619,7 +606,7 @@ cdef class _Walk:
         for i in range(len(self.segments)):
             seg = self.segments[i]
             m = 0
-            for siblings in <tuple>self.keys[i]:  # counts are final now
+            for siblings in <tuple>self.repeat_counters[i]:  # counts are final now
                 if siblings.n > m:
                     m = siblings.n
             seg.repeat = m

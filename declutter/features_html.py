@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from itertools import chain, compress, repeat
 from operator import attrgetter
 
@@ -173,38 +174,37 @@ def block_arrays(segments: list[HtmlSegment]) -> BlockArrays:
                            _KEY_MAX_CHARS, patterns.normalise_line)
 
 
-def _regex_hits(pattern: re.Pattern[str], texts: list[str], select: np.ndarray) -> np.ndarray:
-    """1.0 for the selected blocks where ``pattern`` matches, from one pass over their joined text."""
+def _block_hits(texts: list[str], select: np.ndarray, starts: Callable[[str], list[int]]) -> np.ndarray:
+    """1.0 for the selected blocks holding a match start that ``starts`` finds in their joined text."""
     out = np.zeros(len(texts))
     chosen = np.flatnonzero(select)
     if chosen.size == 0:
         return out
     parts = list(compress(texts, select))
-    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=chosen.size) + 1)
-    pos = [m.start() for m in pattern.finditer("\n".join(parts))]
+    pos = starts("\n".join(parts))
     if pos:
+        ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=chosen.size) + 1)
         out[chosen[np.searchsorted(ends, pos, side="right")]] = 1.0
     return out
+
+
+def _regex_hits(pattern: re.Pattern[str], texts: list[str], select: np.ndarray) -> np.ndarray:
+    """1.0 for the selected blocks where ``pattern`` matches, from one pass over their joined text."""
+    return _block_hits(texts, select, lambda joined: [m.start() for m in pattern.finditer(joined)])
 
 
 _COLON = re.compile("[:：]")
 _KEY_REACH = 33  # a key-value match has its colon within this many characters of its line start
 
 
-def _key_value_hits(texts: list[str], select: np.ndarray) -> np.ndarray:
-    """``_regex_hits(_KEY_VALUE_M, texts, select)``, trying the pattern only where it can match.
+def _key_value_starts(joined: str) -> list[int]:
+    """``_KEY_VALUE_M.finditer(joined)``'s match starts, trying the pattern only where it can match.
 
     A match starts at a line start (``^``) and has its colon within ``_KEY_REACH`` characters (a letter, at
     most 30 key characters, one optional space, which may be the newline that ends the line), so the pattern
     runs at the line starts just before a colon instead of at every position of the joined text; matches
     are taken left to right without overlaps, as ``finditer`` takes them.
     """
-    out = np.zeros(len(texts))
-    chosen = np.flatnonzero(select)
-    if chosen.size == 0:
-        return out
-    parts = list(compress(texts, select))
-    joined = "\n".join(parts)
     candidates: set[int] = set()
     for m in _COLON.finditer(joined):
         q = m.start()
@@ -215,8 +215,6 @@ def _key_value_hits(texts: list[str], select: np.ndarray) -> np.ndarray:
             before = joined.rfind("\n", 0, q - 1) + 1
             if q - before < _KEY_REACH:
                 candidates.add(before)
-    if not candidates:
-        return out
     pos = []
     end = 0
     match = _KEY_VALUE_M.match
@@ -224,10 +222,12 @@ def _key_value_hits(texts: list[str], select: np.ndarray) -> np.ndarray:
         if start >= end and (m := match(joined, start)):
             pos.append(start)
             end = m.end()
-    if pos:
-        ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=chosen.size) + 1)
-        out[chosen[np.searchsorted(ends, pos, side="right")]] = 1.0
-    return out
+    return pos
+
+
+def _key_value_hits(texts: list[str], select: np.ndarray) -> np.ndarray:
+    """``_regex_hits(_KEY_VALUE_M, texts, select)``, with the pattern tried only where it can match."""
+    return _block_hits(texts, select, _key_value_starts)
 
 
 def _window_mean(x: np.ndarray, half: int) -> np.ndarray:

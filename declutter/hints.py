@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from declutter import patterns, xpaths
+from declutter.parse import TEXT_NODES
 
 HINT_TYPES: tuple[str, ...] = tuple(xpaths.PAGE_TYPE_HINTS)
 _TYPE_OF = {word: group for group, words in xpaths.PAGE_TYPE_HINTS.items() for word in words}
@@ -19,7 +20,6 @@ _TYPE_OF = {word: group for group, words in xpaths.PAGE_TYPE_HINTS.items() for w
 #: order. ``//*`` and not ``//@``: libxml2 rewrites ``//*`` to one descendant walk over elements, while
 #: ``//@itemtype`` first collects every node (text nodes too) into a node-set; about 3x faster.
 _ITEMTYPE_ATTRS = etree.XPath("//*/@itemtype")
-_TEXT_NODES = etree.XPath("text()")
 _LD_JSON = "application/ld+json"
 _MAX_JSON_LD_CHARS = 200_000
 _MAX_ITEMTYPES = 200
@@ -57,7 +57,7 @@ def _scripts_and_og_types(root: etree._Element) -> tuple[list[str], list[str]]:
     for el in root.iter("script", "meta"):
         if el.tag == "script":
             if el.get("type") == _LD_JSON:
-                blocks += _TEXT_NODES(el)
+                blocks += TEXT_NODES(el)
         elif el.get("property") == "og:type":
             content = el.get("content")
             if content is not None:

@@ -170,8 +170,8 @@ def adopt_tree(tree: Any) -> etree._Element:
     )
 
 
-#: ``text()`` of one element (the title's text nodes, as ``xpaths.TITLE_SOURCES`` read them).
-_TEXT_NODES = etree.XPath("text()")
+#: ``text()``: an element's own text nodes (a title's, as ``xpaths.TITLE_SOURCES`` read them; a script's).
+TEXT_NODES = etree.XPath("text()")
 
 
 def page_title(root: etree._Element) -> str | None:
@@ -190,13 +190,15 @@ def page_title(root: etree._Element) -> str | None:
                     value = _WS.sub(" ", content).strip()
                     if value:
                         return value  # og:title comes first: nothing later can win
-        elif any_title is None or (head_title is None and _in_head(el)):
-            for text in _TEXT_NODES(el):
+        elif head_title is None:  # once a <head> title is known, later titles cannot win
+            in_head = _in_head(el)
+            if any_title is not None and not in_head:
+                continue
+            for text in TEXT_NODES(el):
                 value = _WS.sub(" ", str(text)).strip()
                 if value:
-                    if any_title is None:
-                        any_title = value
-                    if head_title is None and _in_head(el):
+                    any_title = any_title or value
+                    if in_head:
                         head_title = value
                     break
     return head_title if head_title is not None else any_title

@@ -84,29 +84,38 @@ def _word_list(name: str) -> tuple[str, ...]:
     return tuple(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
 
 
-def trie_pattern(words: list[str]) -> str:
-    """One regex for many literal words, shaped as their prefix trie: at each position Python's engine follows
-    one branch per letter instead of trying every word, and optional tails are greedy, so it matches the
-    longest word starting there (and backtracks to shorter ones when what follows does not fit)."""
-    trie: dict[str, dict] = {}
+Trie = dict[str, "Trie"]
+"""A prefix trie: one child per next character; the key "" marks the end of a word."""
+
+
+def prefix_trie(words: list[str]) -> Trie:
+    """The words' prefix trie (shared by ``trie_pattern`` and the compiled class-word matcher)."""
+    trie: Trie = {}
     for w in words:
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return trie
 
-    def build(node: dict[str, dict]) -> str:
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many literal words, shaped as their prefix trie: at each position Python's engine follows
+    one branch per letter instead of trying every word, and optional tails are greedy, so it matches the
+    longest word starting there (and backtracks to shorter ones when what follows does not fit)."""
+
+    def build(node: Trie) -> str:
         alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
         return f"(?:{body})?" if "" in node else body
 
-    return build(trie)
+    return build(prefix_trie(words))
 
 
 #: Interface phrases common to many sites and languages (share bars, cookie lines, menus, pagination); the
-#: phrases are data, matched as a trie (many times faster than an alternation of phrases).
+#: phrases are data, matched as a trie (faster than an alternation of the phrases).
 BOILERPLATE = re.compile(rf"\b(?:{trie_pattern(list(_word_list('boilerplate-phrases')))})\b|©", re.I)
 
 #: Words that, in a short line, announce a run of interface text (text path); the list is data.

@@ -158,17 +158,16 @@ _Context = tuple[str, int, str, tuple[int, ...], int, tuple[int, ...], tuple[tup
 
 class _Frame:
     __slots__ = (
-        "_label", "bits", "context", "ctx", "depth", "el", "is_block", "key", "lists", "serial", "tag",
+        "_label", "bits", "context", "ctx", "depth", "el", "key", "lists", "serial", "tag",
     )
 
-    def __init__(self, tag: str, bits: int, ctx: int, lists: int, is_block: bool, serial: int,
+    def __init__(self, tag: str, bits: int, ctx: int, lists: int, serial: int,
                  key: tuple[int, str, str], el: etree._Element, depth: int) -> None:
         self.tag = tag
         self.depth = depth
         self.bits = bits
         self.ctx = ctx
         self.lists = lists
-        self.is_block = is_block
         self.serial = serial
         self.key = key
         self.el = el
@@ -285,7 +284,7 @@ def walk_python(body: etree._Element) -> Walked:
     keys: list[tuple[tuple[int, str, str], ...]] = []
     sibling_count: dict[tuple[int, str, str], int] = {}
     ends: dict[int, int] = {}
-    top = _Frame("body", 0, 0, 0, True, 0, (0, "", ""), body, 0)
+    top = _Frame("body", 0, 0, 0, 0, (0, "", ""), body, 0)
     block_stack: list[_Frame] = [top]
     marked: list[tuple[int, int]] = []  # (block_stack index, bits) of blocks whose class/id matched
     parts: list[str] = []  # the open block's text
@@ -341,8 +340,7 @@ def walk_python(body: etree._Element) -> Walked:
                     if bits:
                         marked.append((len(block_stack), bits))
                     block_stack.append(_Frame(tag, bits, parent.ctx | ctx_bit.get(tag, 0),
-                                              parent.lists + (tag in _LIST_TAGS), True, serial, key, el,
-                                              depth))
+                                              parent.lists + (tag in _LIST_TAGS), serial, key, el, depth))
                     if tag == "pre":
                         pre += 1
                     elif tag == "hr" and parts:
