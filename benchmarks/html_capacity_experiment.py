@@ -31,13 +31,14 @@ SETTINGS: dict[str, tuple[dict[str, Any], int]] = {
 
 
 def main() -> int:
-    pages = load_pages()
+    pages, vocab = load_pages()
+    cf = trainer.CrossFit.count(pages, vocab)
     base, base_rounds = dict(trainer.PARAMS), trainer.NUM_ROUNDS
     try:
         for name, (changes, rounds) in SETTINGS.items():
             trainer.PARAMS, trainer.NUM_ROUNDS = {**base, **changes}, rounds
             t0 = time.time()
-            raw, folds = trainer.cross_validate(pages)
+            raw, folds = trainer.cross_validate(pages, cf)
             scores = trainer.summary(trainer.cv_report(pages, raw, folds))
             print(f"{name} ({time.time() - t0:.0f}s): "
                   f"{json.dumps({k: round(v, 4) for k, v in scores.items()})}", flush=True)

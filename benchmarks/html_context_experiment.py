@@ -14,12 +14,10 @@ Result and decision: docs/model-card-html.md ("Context model experiment").
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 import numpy as np
 
-from declutter import features_html
 from declutter._numeric import shift
 from declutter.segment_html import ANCESTOR_LEVELS
 from declutter.train import html as trainer
@@ -89,15 +87,16 @@ def _groups(pid: str) -> np.ndarray:
 
 
 def main() -> int:
-    pages = load_pages(verbose=False)
-    raw, folds = trainer.cross_validate(pages)
+    pages, vocab = load_pages(verbose=False)
+    cf = trainer.CrossFit.count(pages, vocab)
+    raw, folds = trainer.cross_validate(pages, cf)
     first = trainer.cv_report(pages, raw, folds)
     stacked = []
     for p, r in zip(pages, raw, strict=True):
         chars = np.fromiter((len(t) for t in p.texts), dtype=np.float64, count=len(p.texts))
         ctx = context_features(r, chars, _groups(p.id)).astype(np.float32)
-        stacked.append(dataclasses.replace(p, X=np.hstack([p.X, ctx])))
-    raw2, _ = trainer.cross_validate(stacked, names=(*features_html.FEATURES, *CONTEXT))
+        stacked.append(trainer.with_columns(p, ctx))
+    raw2, _ = trainer.cross_validate(stacked, cf, names=trainer.names_with(CONTEXT))
     second = trainer.cv_report(stacked, raw2, folds)
     types = ("all", "article", "documentation", "forum", "service", "product", "collection", "listing")
     print("| | " + " | ".join(types) + " |")

@@ -29,17 +29,16 @@ def with_feature(pages: list[Page], outputs: dict[str, dict]) -> list[Page]:
     for p in pages:
         text = str(outputs.get(p.id, {}).get("text", ""))
         col = block_labels(p.texts, text).astype(np.float32)[:, None]
-        out.append(Page(p.id, p.page_type, p.domain, np.hstack([p.X, col]), p.y, p.texts, p.words, p.ref,
-                        p.n_ref))
+        out.append(trainer.with_columns(p, col))
     return out
 
 
 def main() -> int:
     outputs = json.loads(READABILITY_OUT.read_text())
-    pages = load_pages(verbose=False)
-    names = (*trainer.features_html.FEATURES, "in_readability")
+    pages, vocab = load_pages(verbose=False)
+    names = trainer.names_with(("in_readability",))
     rows = with_feature(pages, outputs)
-    raw, folds = trainer.cross_validate(rows, names=names)
+    raw, folds = trainer.cross_validate(rows, trainer.CrossFit.count(pages, vocab), names=names)
     results = {"without (trainer's CV report)": trainer.summary(json.loads(BASELINE.read_text())),
                "with readability feature": trainer.summary(trainer.cv_report(rows, raw, folds))}
     for label, res in results.items():

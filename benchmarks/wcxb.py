@@ -107,8 +107,8 @@ def declutter_cv(report_path: Path | None, log: Callable[[str], None]) -> dict:
     from declutter.train import html as trainer
     from declutter.train.html_data import load_pages
 
-    pages = load_pages()
-    raw, folds = trainer.cross_validate(pages)
+    pages, vocab = load_pages()
+    raw, folds = trainer.cross_validate(pages, trainer.CrossFit.count(pages, vocab))
     report = trainer.cv_report(pages, raw, folds)
     if report_path:
         report_path.write_text(json.dumps(report))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain, compress, repeat
 from operator import attrgetter
 
@@ -20,6 +20,7 @@ import numpy as np
 from declutter import patterns, xpaths
 from declutter._compiled import compiled
 from declutter.hints import HINT_TYPES, NO_HINTS, PageHints
+from declutter.lexicon import PATH_MEMO_MAX, Lexicon, load_lexicon
 from declutter.segment_html import ANCESTOR_LEVELS, CONTEXT_BIT, GROUPS, HtmlSegment
 from declutter.stopwords import stop_shares, stoplists, word_languages
 
@@ -52,8 +53,16 @@ _PAGE = ("page_log_blocks", "page_log_chars", "page_link_density", "page_has_art
          "page_has_language", "page_max_log_chars", "page_log_repeat_max", "page_comment",
          "page_terminal_share", "page_log_title_words", "page_has_h1",
          *(f"page_{src}_{g}" for src in ("stated", "body") for g in HINT_TYPES))
+#: Learned-lexicon columns (``declutter.lexicon``, the ``html`` lexicon's class words), last so training can
+#: refill them per cross-fitting fold: from the class and id words of the block's path labels, the own
+#: element's value, the nearest element's with a known word, min, max and sum over the path, and the sum's
+#: ±2-block window.
+LEXICON_FEATURES: tuple[str, ...] = (
+    "lex_cls_own", "lex_cls_near", "lex_cls_min", "lex_cls_max", "lex_cls_sum", "lex_cls_sum_w2")
 FEATURES: tuple[str, ...] = (_BASE + _TAG_COLS + _KIND_COLS + _CTX_COLS + _CLASS_COLS + _ANC_COLS + _NEIGH
-                             + _PAGE)
+                             + _PAGE + LEXICON_FEATURES)
+#: Path labels read for the class-word columns, the block's own element first (``HtmlSegment.path``).
+PATH_LEVELS = 4
 
 _CLASS_NEAR = 6  # distances beyond this count as "far"
 _COL = {name: i for i, name in enumerate(FEATURES)}
@@ -90,6 +99,7 @@ _I = {name: i for i, name in enumerate(_NUMERIC_FIELDS)} | {name: _STATS_AT + i 
                                                            enumerate(_STAT_COLS)}
 _N_INTS = _STATS_AT + len(_STAT_COLS)
 _TEXT = attrgetter("text")
+_PATH = attrgetter("path")
 _KIND = attrgetter("kind")
 _TAG = attrgetter("tag")
 _CLASS_DIST = attrgetter("class_dist")
@@ -174,6 +184,50 @@ def block_arrays(segments: list[HtmlSegment]) -> BlockArrays:
                            _KEY_MAX_CHARS, patterns.normalise_line)
 
 
+def path_labels(path: str) -> list[str]:
+    """The block's path labels, its own element first, at most ``PATH_LEVELS``."""
+    return path.split(">")[::-1][:PATH_LEVELS]
+
+
+def path_summary(levels: Sequence[float]) -> tuple[float, float, float, float, float]:
+    """A block path's class-word columns from its levels' values (``Lexicon.label_value``, own element
+    first; NaN: no known word): own, nearest known, min, max and sum over the known ones (0 when none)."""
+    known = [v for v in levels if v == v]
+    if not known:
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    own = levels[0] if levels and levels[0] == levels[0] else 0.0
+    return own, known[0], min(known), max(known), sum(known)
+
+
+def lexicon_columns(paths: np.ndarray) -> np.ndarray:
+    """The ``LEXICON_FEATURES`` columns from each block's ``path_summary``."""
+    return np.hstack((paths, _window_mean(paths[:, 4], 2)[:, None])) if len(paths) else np.zeros(
+        (0, len(LEXICON_FEATURES)))
+
+
+def _path_columns(paths: list[str], lexicon: Lexicon) -> np.ndarray:
+    """Each block's ``path_summary``, memoised per path (a page's blocks, and a site's pages, share paths)."""
+    memo = lexicon.path_values
+    if len(memo) > PATH_MEMO_MAX:
+        memo.clear()
+    rows = list(map(memo.get, paths))
+    if None in rows:
+        known = lexicon.label_values
+        value = lexicon.label_value
+        for i, row in enumerate(rows):
+            if row is None:
+                path = paths[i]
+                row = memo.get(path)
+                if row is None:
+                    labels = path_labels(path)
+                    levels = list(map(known.get, labels))
+                    if None in levels:  # a label new to the memo (NaN, "no known word", is a value)
+                        levels = list(map(value, labels))
+                    row = memo[path] = path_summary(levels)
+                rows[i] = row
+    return np.array(rows, dtype=np.float64).reshape(-1, 5)
+
+
 def _block_hits(texts: list[str], select: np.ndarray, starts: Callable[[str], list[int]]) -> np.ndarray:
     """1.0 for the selected blocks holding a match start that ``starts`` finds in their joined text."""
     out = np.zeros(len(texts))
@@ -238,8 +292,11 @@ def _window_mean(x: np.ndarray, half: int) -> np.ndarray:
 
 
 def html_features(segments: list[HtmlSegment], title: str | None = None,
-                  hints: PageHints = NO_HINTS) -> np.ndarray:
+                  hints: PageHints = NO_HINTS, lexicon: Lexicon | None = None) -> np.ndarray:
     """Feature matrix, one row per segment, columns in ``FEATURES`` order.
+
+    ``lexicon`` defaults to the shipped ``html`` lexicon; training passes the empty one and fills the lexicon
+    columns per cross-fitting fold.
 
     Columns are written in groups (one numpy operation per group, not per column): a page has few blocks, so
     the cost of a numpy call, not its work, dominates.
@@ -388,5 +445,9 @@ def html_features(segments: list[HtmlSegment], title: str | None = None,
         float((any_bits & _COMMENT_BIT).any()), float(terminal.mean()),
         math.log1p(len(title.split())) if title else 0.0, float(h1s.size > 0))
     at = c["page_log_blocks"] + len(_PAGE) - 2 * len(HINT_TYPES)
-    X[:, at:] = [float(g in found) for found in (hints.stated, hints.body) for g in HINT_TYPES]
+    X[:, at:at + 2 * len(HINT_TYPES)] = [float(g in found) for found in (hints.stated, hints.body)
+                                         for g in HINT_TYPES]
+    lex = load_lexicon("html") if lexicon is None else lexicon
+    if lex.classes:  # the empty lexicon gives zero columns
+        X[:, -len(LEXICON_FEATURES):] = lexicon_columns(_path_columns(list(map(_PATH, segments)), lex))
     return X

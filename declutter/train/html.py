@@ -6,7 +6,13 @@ Steps, all deterministic (fixed seeds, fixed thread count, sorted inputs):
 2. 5-fold cross-validation grouped by domain: each fold's pages are scored by a model trained on the others;
 3. smoothing and the three ``favor`` thresholds chosen for each fold on the *other* folds' out-of-fold
    scores (so no reported number saw its own page's labels), and once on all of them for the shipped file;
-4. one model on all pages, exported to ``declutter/data/models/html.json.gz`` (``declutter-trees/1``).
+4. one model on all pages, exported to ``declutter/data/models/html.json.gz`` (``declutter-trees/1``), with
+   its lexicon ``declutter/data/lexicon/html.json.gz``.
+
+The lexicon columns are learned from the labels, so they are cross-fitted as the text scorer's are
+(``lexicon_text``): for outer fold k, held-out pages use the lexicon of the other four folds and a training
+page of fold j the lexicon of the three folds other than j and k; the final classifier is trained on pages
+whose lexicon excludes their own fold, and the shipped lexicon is counted on all pages.
 
 ``--cv-only`` stops after step 3; ``--report PATH`` writes the per-page CV results as JSON (read by
 ``benchmarks/wcxb.py``).
@@ -15,6 +21,8 @@ Steps, all deterministic (fixed seeds, fixed thread count, sorted inputs):
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import sys
 import time
@@ -27,12 +35,15 @@ import numpy as np
 
 from declutter import features_html
 from declutter.smooth import decide, drop_repeats, smooth
+from declutter.train import lexicon_text
 from declutter.train.cv import domain_folds
 from declutter.train.export import flatten_lightgbm, write_model
 from declutter.train.html_data import Page, load_pages, page_f1
+from declutter.train.lexicon_html import lexicon_columns
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "html.json.gz"
-VERSION = "1.2.0"
+LEXICON_NAME = "html.json.gz"
+VERSION = "1.4.0"
 K_FOLDS = 5
 NUM_ROUNDS = 200
 PARAMS: dict[str, Any] = {
@@ -86,11 +97,56 @@ def _weights(pages: Sequence[Page]) -> np.ndarray:
     return np.concatenate(out)
 
 
-def fit(pages: Sequence[Page], rounds: int | None = None, names: Sequence[str] | None = None) -> Any:
-    """One LightGBM fit; ``rounds`` defaults to ``NUM_ROUNDS`` at call time (experiments change it)."""
+@dataclass
+class CrossFit:
+    """Per-fold lexicon counts of the pages' class words; a page's lexicon columns for any left-out folds."""
+
+    folds: list[int]
+    classes: lexicon_text.FoldCounts
+
+    @classmethod
+    def count(cls, pages: Sequence[Page], vocab: dict[str, int]) -> CrossFit:
+        folds = domain_folds([p.domain for p in pages], K_FOLDS)
+        incidences = [lexicon_text.token_incidences(p.lex.cls[:, 2], p.lex.cls[:, 0], p.y, len(vocab))
+                      for p in pages]
+        return cls(folds, lexicon_text.FoldCounts.count(incidences, folds, [p.domain for p in pages], K_FOLDS,
+                                                        len(vocab)))
+
+    def columns(self, page: Page, exclude: frozenset[int]) -> np.ndarray:
+        """The page's ``LEXICON_FEATURES`` with the lexicon of every fold but ``exclude``."""
+        return lexicon_columns(page.lex, self.classes.values(exclude))
+
+    def rows(self, pages: Sequence[Page], i: int, also: int | None = None) -> np.ndarray:
+        """Feature rows of page ``i``, its lexicon columns built without its own fold (and fold ``also``)."""
+        p = pages[i]
+        X = p.X.copy()
+        if len(p.texts):
+            left_out = frozenset({self.folds[i]} if also is None else {self.folds[i], also})
+            X[:, -len(features_html.LEXICON_FEATURES):] = self.columns(p, left_out)
+        return X
+
+
+def with_columns(page: Page, extra: np.ndarray) -> Page:
+    """The page with ``extra`` feature columns (experiments), put before the lexicon columns so that
+    ``CrossFit.rows`` still fills those; name them with ``names_with``."""
+    at = len(features_html.FEATURES) - len(features_html.LEXICON_FEATURES)
+    X = np.hstack([page.X[:, :at], extra.astype(page.X.dtype), page.X[:, at:]])
+    return dataclasses.replace(page, X=X)
+
+
+def names_with(extra: Sequence[str]) -> tuple[str, ...]:
+    """Feature names of ``with_columns`` rows."""
+    at = len(features_html.FEATURES) - len(features_html.LEXICON_FEATURES)
+    return (*features_html.FEATURES[:at], *extra, *features_html.FEATURES[at:])
+
+
+def fit(pages: Sequence[Page], rounds: int | None = None, names: Sequence[str] | None = None,
+        rows: Sequence[np.ndarray] | None = None) -> Any:
+    """One LightGBM fit; ``rounds`` defaults to ``NUM_ROUNDS`` at call time (experiments change it);
+    ``rows``: the pages' feature rows when not ``Page.X`` (cross-fitted lexicon columns)."""
     import lightgbm as lgb
 
-    X = np.vstack([p.X for p in pages]).astype(np.float64)
+    X = np.vstack(rows if rows is not None else [p.X for p in pages]).astype(np.float64)
     y = np.concatenate([p.y for p in pages]).astype(np.float64)
     data = lgb.Dataset(X, y, weight=_weights(pages), feature_name=list(names or features_html.FEATURES),
                        free_raw_data=True)
@@ -146,18 +202,22 @@ def tune(pages: Sequence[Page], raw: Sequence[np.ndarray]) -> Tuned:
     return Tuned(dict(SMOOTH_GRID[gi]), thresholds)
 
 
-def cross_validate(pages: Sequence[Page], log: Any = sys.stderr,
+def cross_validate(pages: Sequence[Page], cf: CrossFit | None = None, log: Any = sys.stderr,
                    names: Sequence[str] | None = None) -> tuple[list[np.ndarray], list[int]]:
-    """Out-of-fold raw scores per page (each from a model that never saw the page's domain)."""
+    """Out-of-fold raw scores per page (each from a model that never saw the page's domain, with lexicon
+    columns from a lexicon that never saw it either). Without ``cf`` the rows are ``Page.X`` as they are,
+    lexicon columns 0 (``--no-lexicon``)."""
     folds = domain_folds([p.domain for p in pages], K_FOLDS)
     raw: list[np.ndarray] = [np.zeros(0)] * len(pages)
     for k in range(K_FOLDS):
         t0 = time.time()
-        train = [p for p, f in zip(pages, folds, strict=True) if f != k]
-        booster = fit(train, names=names)
+        train = [i for i, f in enumerate(folds) if f != k]
+        rows = None if cf is None else [cf.rows(pages, i, also=k) for i in train]
+        booster = fit([pages[i] for i in train], names=names, rows=rows)
         for i, (p, f) in enumerate(zip(pages, folds, strict=True)):
-            if f == k:
-                raw[i] = booster.predict(p.X.astype(np.float64)) if len(p.y) else np.zeros(0)
+            if f == k and len(p.y):
+                X = p.X if cf is None else cf.rows(pages, i)
+                raw[i] = booster.predict(X.astype(np.float64))
         print(f"  fold {k}: {len(train)} training pages, {time.time() - t0:.0f}s", file=log)
     return raw, folds
 
@@ -197,7 +257,13 @@ def summary(report: dict[str, Any], favor: str = "balanced") -> dict[str, float]
     return {k: float(np.mean(v)) for k, v in sorted(by_type.items())}
 
 
-def export(booster: Any, tuned: Tuned, cv: dict[str, float], n_pages: int) -> dict[str, Any]:
+def lexicon_dict(cf: CrossFit, vocab: dict[str, int]) -> dict[str, Any]:
+    """The shipped lexicon: counted on every page (the classifier saw only cross-fitted values)."""
+    return lexicon_text.lexicon_file("html", VERSION, {"classes": (cf.classes, list(vocab))})
+
+
+def export(booster: Any, tuned: Tuned, cv: dict[str, float], n_pages: int,
+           lexicon: dict[str, Any]) -> dict[str, Any]:
     dump = booster.dump_model()
     return {
         "format": "declutter-trees/1",
@@ -213,6 +279,7 @@ def export(booster: Any, tuned: Tuned, cv: dict[str, float], n_pages: int) -> di
             "params": {k: v for k, v in PARAMS.items() if k != "verbose"},
             "rounds": NUM_ROUNDS,
             "cv_word_f1": {k: round(v, 4) for k, v in cv.items()},
+            "lexicon": lexicon,
         },
     }
 
@@ -222,13 +289,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv-only", action="store_true", help="cross-validate, do not write the model")
     ap.add_argument("--report", type=Path, help="write per-page CV results (JSON) here")
     ap.add_argument("--output", type=Path, default=MODEL_PATH, help="model file to write")
+    ap.add_argument("--seed", type=int, help="LightGBM seed (with --cv-only: how much of a change is noise)")
+    ap.add_argument("--no-lexicon", action="store_true",
+                    help="with --cv-only: leave the lexicon columns at 0 (the features of model 1.2.0)")
     args = ap.parse_args(argv)
+    if (args.seed is not None or args.no_lexicon) and not args.cv_only:
+        ap.error("--seed and --no-lexicon are for --cv-only runs: the shipped model is built one way")
+    if args.seed is not None:
+        PARAMS["seed"] = args.seed
 
     t0 = time.time()
-    pages = load_pages()
+    pages, vocab = load_pages()
     n_blocks = sum(len(p.y) for p in pages)
     print(f"{len(pages)} pages, {n_blocks} blocks ({time.time() - t0:.0f}s)", file=sys.stderr)
-    raw, folds = cross_validate(pages)
+    cf = CrossFit.count(pages, vocab)
+    raw, folds = cross_validate(pages, None if args.no_lexicon else cf)
     report = cv_report(pages, raw, folds)
     cv = summary(report)
     for favor in FAVOR_BETA:
@@ -240,8 +315,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv_only:
         return 0
     tuned = tune(pages, raw)
-    booster = fit(pages)
-    model = export(booster, tuned, cv, len(pages))
+    booster = fit(pages, rows=[cf.rows(pages, i) for i in range(len(pages))])
+    lexicon = lexicon_dict(cf, vocab)
+    lexicon_path = args.output.parent.parent / "lexicon" / LEXICON_NAME
+    lexicon_path.parent.mkdir(parents=True, exist_ok=True)
+    write_model(lexicon_path, lexicon)
+    summary_of_lexicon = {"file": f"lexicon/{LEXICON_NAME}", "classes": len(lexicon["classes"]),
+                          "sha1": hashlib.sha1(lexicon_path.read_bytes()).hexdigest()}
+    model = export(booster, tuned, cv, len(pages), summary_of_lexicon)
     write_model(args.output, model)
     print(f"wrote {args.output} ({args.output.stat().st_size:,} bytes); smoothing {tuned.smoothing}, "
           f"thresholds {tuned.thresholds}", file=sys.stderr)

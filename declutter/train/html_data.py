@@ -25,15 +25,17 @@ from scipy import sparse
 from declutter import decode, features_html
 from declutter.core import html_segments, repair_text
 from declutter.hints import PageHints
+from declutter.lexicon import EMPTY as EMPTY_LEXICON
 from declutter.parse import parse_html
 from declutter.segment_html import HtmlSegment
 from declutter.train.labels_html import block_labels
+from declutter.train.lexicon_html import PageKeys, page_keys
 
 _TOKEN = re.compile(r"\w+")
 CACHE = Path(os.environ.get("DECLUTTER_CACHE", "/tmp/declutter-cache"))
 _SOURCES = ("core.py", "decode.py", "hints.py", "segment_html.py", "_walk.pyx", "features_html.py",
-            "_features.pyx", "xpaths.py", "patterns.py", "stopwords.py", "title.py", "parse.py",
-            "train/labels_html.py")
+            "_features.pyx", "xpaths.py", "patterns.py", "stopwords.py", "title.py", "parse.py", "lexicon.py",
+            "train/labels_html.py", "train/lexicon_html.py")
 
 
 def wcxb_dir() -> Path:
@@ -56,6 +58,8 @@ class Page:
     words: sparse.csr_matrix
     ref: np.ndarray
     n_ref: int
+    lex: PageKeys
+    """Lexicon keys (``lexicon_html``): the lexicon columns of ``X`` are filled per cross-fitting fold."""
 
 
 def page_segments(data: bytes) -> tuple[list[HtmlSegment], str | None, PageHints]:
@@ -91,12 +95,16 @@ def cache_key() -> str:
     return h.hexdigest()[:12]
 
 
-def load_pages(limit: int | None = None, verbose: bool = True) -> list[Page]:
-    """All WCXB dev pages as ``Page`` rows, from the cache when it is current."""
+def load_pages(limit: int | None = None, verbose: bool = True) -> tuple[list[Page], dict[str, int]]:
+    """All WCXB dev pages as ``Page`` rows and the class-word vocabulary of their lexicon keys, from the cache
+    when it is current.
+
+    The lexicon columns of ``Page.X`` are 0 here: training fills them per cross-fitting fold."""
     path = CACHE / f"wcxb-html-{cache_key()}{'' if limit is None else f'-{limit}'}.pkl"
     if path.exists():
         with path.open("rb") as fh:
             return pickle.load(fh)
+    vocab: dict[str, int] = {}
     src = wcxb_dir()
     meta = json.loads((src / "metadata.json").read_text())["files"]
     pages: list[Page] = []
@@ -108,18 +116,19 @@ def load_pages(limit: int | None = None, verbose: bool = True) -> list[Page]:
         data = gzip.decompress((src / "html" / f"{pid}.html.gz").read_bytes())
         segments, title, hints = page_segments(data)
         texts = [s.text for s in segments]
-        X = features_html.html_features(segments, title, hints).astype(np.float32)
+        X = features_html.html_features(segments, title, hints, EMPTY_LEXICON).astype(np.float32)
         words, ref, n_ref = word_matrix(texts, reference)
         pages.append(Page(pid, meta[pid]["page_type"], meta[pid]["domain"], X,
-                          block_labels(texts, reference), texts, words, ref, n_ref))
+                          block_labels(texts, reference), texts, words, ref, n_ref,
+                          page_keys(segments, vocab)))
         if verbose and n % 200 == 0:
             print(f"  features: {n} pages", file=sys.stderr)
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as fh:
-        pickle.dump(pages, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((pages, vocab), fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
-    return pages
+    return pages, vocab
 
 
 def page_f1(page: Page, keep: np.ndarray) -> tuple[float, float, float]:

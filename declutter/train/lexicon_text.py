@@ -1,4 +1,5 @@
-"""Learning the text lexicon (``declutter.lexicon``) from line labels, cross-fitted by domain folds.
+"""Learning a lexicon (``declutter.lexicon``) from labels, cross-fitted by domain folds: the text scorer's
+(tokens and short lines, from line labels) and the HTML scorer's (class words, from block labels).
 
 A key's value is its content-vs-junk log-odds among labelled lines, relative to the base rate and shrunk
 towards 0 by a prior of ``PRIOR`` pseudo-lines: ``log((c + PRIOR p) / (j + PRIOR (1 - p))) - logit(p)``, where
@@ -15,8 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+
+from declutter.lexicon import FORMAT, LINE_MAX_TOKENS
 
 MIN_DOMAINS = 3
 MIN_COUNT = 5
@@ -98,3 +102,18 @@ def log_odds(content: np.ndarray, junk: np.ndarray, domains: np.ndarray) -> np.n
 def as_dict(values: np.ndarray, vocab: Sequence[str]) -> dict[str, float]:
     """The kept entries, key -> value, for the lexicon file."""
     return {vocab[i]: float(values[i]) for i in np.flatnonzero(~np.isnan(values))}
+
+
+def lexicon_file(name: str, version: str,
+                 tables: dict[str, tuple[FoldCounts, Sequence[str]]]) -> dict[str, Any]:
+    """A shipped lexicon (``declutter.lexicon`` format): each table counted on every page, with the rules."""
+    return {
+        "format": FORMAT,
+        "name": name,
+        "version": version,
+        **{table: as_dict(counts.values(), vocab) for table, (counts, vocab) in tables.items()},
+        "meta": {
+            "line_max_tokens": LINE_MAX_TOKENS, "min_domains": MIN_DOMAINS, "min_count": MIN_COUNT,
+            "prior": PRIOR, "page_cap": PAGE_CAP, "min_abs": MIN_ABS,
+        },
+    }

@@ -35,8 +35,6 @@ import numpy as np
 
 from declutter import features_text
 from declutter.lexicon import EMPTY as EMPTY_LEXICON
-from declutter.lexicon import FORMAT as LEXICON_FORMAT
-from declutter.lexicon import LINE_MAX_TOKENS
 from declutter.segment_text import segment_text
 from declutter.smooth import decide, smooth
 from declutter.train import lexicon_text
@@ -400,18 +398,8 @@ def oracle(pages: list[Page]) -> dict[str, float]:
 
 def lexicon_dict(cf: CrossFit, vocab: Vocab) -> dict[str, Any]:
     """The shipped lexicon: counted on every page (the classifier saw only cross-fitted values)."""
-    return {
-        "format": LEXICON_FORMAT,
-        "name": "text",
-        "version": VERSION,
-        "tokens": lexicon_text.as_dict(cf.tokens.values(), list(vocab.tokens)),
-        "lines": lexicon_text.as_dict(cf.keys.values(), list(vocab.keys)),
-        "meta": {
-            "line_max_tokens": LINE_MAX_TOKENS, "min_domains": lexicon_text.MIN_DOMAINS,
-            "min_count": lexicon_text.MIN_COUNT, "prior": lexicon_text.PRIOR,
-            "page_cap": lexicon_text.PAGE_CAP, "min_abs": lexicon_text.MIN_ABS,
-        },
-    }
+    return lexicon_text.lexicon_file("text", VERSION, {"tokens": (cf.tokens, list(vocab.tokens)),
+                                                        "lines": (cf.keys, list(vocab.keys))})
 
 
 def model_dict(booster: Any, smoothing: dict[str, float], thresholds: dict[str, float],
