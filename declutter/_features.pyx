@@ -374,3 +374,54 @@ def block_arrays(list segments, tuple fields, Py_ssize_t levels, Py_ssize_t grou
     finally:
         free(toks.bits)
         free(key)
+
+
+cdef inline bint _ascii_upper(Py_UCS4 c) noexcept:
+    return 65 <= c <= 90
+
+
+cdef inline bint _ascii_lower(Py_UCS4 c) noexcept:
+    return 97 <= c <= 122
+
+
+def label_centi(str label, dict centi):
+    """``(sum, count)`` of the ``centi`` values of the known words of a path label: ``lexicon.class_words``
+    (distinct runs of ASCII letters of 2+, split at camelCase, after the first "." or "#") without a regex;
+    ``Lexicon.label_value`` is the Python twin."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(label), i, j, at_dot = label.find("."), at_hash = label.find("#")
+    cdef Py_ssize_t at = at_dot if at_hash < 0 or 0 <= at_dot < at_hash else at_hash
+    cdef long total = 0, count = 0
+    cdef Py_UCS4 c
+    cdef list seen = []
+    if at < 0:
+        return 0, 0
+    i = at + 1
+    while i < n:
+        c = label[i]
+        if _ascii_upper(c) and i + 1 < n and _ascii_lower(label[i + 1]):
+            j = i + 2
+            while j < n and _ascii_lower(label[j]):
+                j += 1
+        elif _ascii_lower(c):
+            j = i + 1
+            while j < n and _ascii_lower(label[j]):
+                j += 1
+        elif _ascii_upper(c):  # [A-Z]+(?![a-z]): an upper-case run, less its last letter if a lower follows
+            j = i + 1
+            while j < n and _ascii_upper(label[j]):
+                j += 1
+            if j < n and _ascii_lower(label[j]):
+                j -= 1
+        else:
+            i += 1
+            continue
+        if j - i > 1:
+            word = label[i:j].lower()
+            if word not in seen:
+                seen.append(word)
+                value = centi.get(word)
+                if value is not None:
+                    total += <long>value
+                    count += 1
+        i = j
+    return total, count

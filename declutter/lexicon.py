@@ -31,6 +31,8 @@ from itertools import repeat
 
 import numpy as np
 
+from declutter._compiled import compiled
+
 FORMAT = "declutter-lexicon/1"
 #: Lines with at most this many tokens have a line entry: menu entries, buttons, headings of link lists.
 LINE_MAX_TOKENS = 8
@@ -43,6 +45,7 @@ SCALE = 100
 MEMO_MAX = 50_000
 PATH_MEMO_MAX = 10_000
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_C = compiled("_features")
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,12 @@ class Lexicon:
         got = memo.get(label)
         if got is None:
             centi = self.centi_classes
-            values = [centi[w] for w in class_words(label) if w in centi]
-            got = sum(values) / len(values) / SCALE if values else MISSING
+            if _C is None:
+                values = [centi[w] for w in class_words(label) if w in centi]
+                total, count = sum(values), len(values)
+            else:  # the same words without a regex (most labels of a page are new to the memo)
+                total, count = _C.label_centi(label, centi)
+            got = total / count / SCALE if count else MISSING
             if len(memo) > MEMO_MAX:  # a long batch run over many sites
                 memo.clear()
             memo[label] = got

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import random
+import string
 from importlib import resources
 from pathlib import Path
 
@@ -141,3 +143,19 @@ def test_memos_stay_bounded_and_change_nothing(monkeypatch: pytest.MonkeyPatch) 
         X = fh.html_features(segs, None, lexicon=lex)
         assert len(lex.path_values) <= 3 + len(segs) and len(lex.label_values) <= 6
         assert np.array_equal(X, fh.html_features(segs, None, lexicon=fresh))
+
+
+def test_compiled_label_words_equal_the_regex() -> None:
+    """``_features.label_centi`` finds the words ``class_words`` finds (camelCase, upper-case runs, digits,
+    separators, non-ASCII letters), so ``Lexicon.label_value`` is the same with and without it."""
+    if lexicon_module._C is None:
+        pytest.skip("declutter._features is not built")
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + "-_.#:/ 0123456789éÉßİ"
+    labels = ["a.ABc", "a.ABC", "a.aBC", "p.HTMLParser", "d#xY.zz", "d.#x", "p.", "x.Aa", "x.AAa", "x.éa",
+              "x.İab", "li#menuItem42", "div", "div.a", "section.postBodyHTML", "a.btn_primary-LG"]
+    labels += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(20_000)]
+    for label in labels:
+        words = class_words(label)
+        centi = {w: rng.randint(-300, 300) for w in words[::2]}
+        assert lexicon_module._C.label_centi(label, centi) == (sum(centi.values()), len(centi)), label
