@@ -195,7 +195,7 @@ def path_summary(levels: Sequence[float]) -> tuple[float, float, float, float, f
     known = [v for v in levels if v == v]
     if not known:
         return 0.0, 0.0, 0.0, 0.0, 0.0
-    own = levels[0] if levels and levels[0] == levels[0] else 0.0
+    own = levels[0] if levels[0] == levels[0] else 0.0
     return own, known[0], min(known), max(known), sum(known)
 
 

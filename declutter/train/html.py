@@ -118,26 +118,24 @@ class CrossFit:
 
     def rows(self, pages: Sequence[Page], i: int, also: int | None = None) -> np.ndarray:
         """Feature rows of page ``i``, its lexicon columns built without its own fold (and fold ``also``)."""
-        p = pages[i]
-        X = p.X.copy()
-        if len(p.texts):
-            left_out = frozenset({self.folds[i]} if also is None else {self.folds[i], also})
-            X[:, -len(features_html.LEXICON_FEATURES):] = self.columns(p, left_out)
-        return X
+        return lexicon_text.cross_fitted_rows(pages[i].X, len(features_html.LEXICON_FEATURES), self.folds[i],
+                                              also, lambda left_out: self.columns(pages[i], left_out))
+
+
+#: First lexicon column: experiments' extra columns go before it (``with_columns``).
+_LEXICON_AT = len(features_html.FEATURES) - len(features_html.LEXICON_FEATURES)
 
 
 def with_columns(page: Page, extra: np.ndarray) -> Page:
     """The page with ``extra`` feature columns (experiments), put before the lexicon columns so that
     ``CrossFit.rows`` still fills those; name them with ``names_with``."""
-    at = len(features_html.FEATURES) - len(features_html.LEXICON_FEATURES)
-    X = np.hstack([page.X[:, :at], extra.astype(page.X.dtype), page.X[:, at:]])
+    X = np.hstack([page.X[:, :_LEXICON_AT], extra.astype(page.X.dtype), page.X[:, _LEXICON_AT:]])
     return dataclasses.replace(page, X=X)
 
 
 def names_with(extra: Sequence[str]) -> tuple[str, ...]:
     """Feature names of ``with_columns`` rows."""
-    at = len(features_html.FEATURES) - len(features_html.LEXICON_FEATURES)
-    return (*features_html.FEATURES[:at], *extra, *features_html.FEATURES[at:])
+    return (*features_html.FEATURES[:_LEXICON_AT], *extra, *features_html.FEATURES[_LEXICON_AT:])
 
 
 def fit(pages: Sequence[Page], rounds: int | None = None, names: Sequence[str] | None = None,

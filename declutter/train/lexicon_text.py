@@ -14,7 +14,7 @@ of per-fold counts: ``FoldCounts`` holds them, and ``values(exclude)`` gives the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,16 @@ def log_odds(content: np.ndarray, junk: np.ndarray, domains: np.ndarray) -> np.n
 def as_dict(values: np.ndarray, vocab: Sequence[str]) -> dict[str, float]:
     """The kept entries, key -> value, for the lexicon file."""
     return {vocab[i]: float(values[i]) for i in np.flatnonzero(~np.isnan(values))}
+
+
+def cross_fitted_rows(X: np.ndarray, width: int, fold: int, also: int | None,
+                      columns: Callable[[frozenset[int]], np.ndarray]) -> np.ndarray:
+    """A copy of a page's rows ``X`` whose last ``width`` (lexicon) columns come from ``columns(left_out)``:
+    the lexicon without the page's own ``fold`` (and fold ``also``, the outer fold of a training page)."""
+    X = X.copy()
+    if len(X):
+        X[:, -width:] = columns(frozenset({fold} if also is None else {fold, also}))
+    return X
 
 
 def lexicon_file(name: str, version: str,

@@ -220,12 +220,8 @@ class CrossFit:
 
     def rows(self, pages: list[Page], i: int, also: int | None = None) -> np.ndarray:
         """Feature rows of page ``i``, its lexicon columns built without its own fold (and fold ``also``)."""
-        p = pages[i]
-        X = p.X.copy()
-        if len(p.lines):
-            left_out = frozenset({self.folds[i]} if also is None else {self.folds[i], also})
-            X[:, -len(features_text.LEXICON_FEATURES):] = self.columns(p, left_out)
-        return X
+        return lexicon_text.cross_fitted_rows(pages[i].X, len(features_text.LEXICON_FEATURES), self.folds[i],
+                                              also, lambda left_out: self.columns(pages[i], left_out))
 
 
 def _word_index(page: Page) -> tuple[np.ndarray, np.ndarray]:
